@@ -1,0 +1,66 @@
+/**
+ * One call of a decorated method, from the wrapper's entry to the written report.
+ */
+import { fallbackTable } from './fallback';
+import { Frame, heapReading, swapPending, unseen, type Site } from './frame';
+import { describeError, sayOnce } from './problems';
+import { buildReport, formatJson, formatText } from './report';
+import { isEnabled, resolveOptions } from './settings';
+
+export function callProfiled(site: Site, original: Function, thisArg: unknown, args: ArrayLike<unknown>): unknown {
+  if (!isEnabled(site.own)) {
+    // Keep a frame pending for an outer call from being taken by this (instrumented) body.
+    const previous = swapPending(null);
+    try {
+      return Reflect.apply(original, thisArg, args);
+    } finally {
+      swapPending(previous);
+    }
+  }
+  const frame = unseen(() => new Frame(site));
+  frame.entryRaw = heapReading();
+  const previous = swapPending(frame);
+  try {
+    return Reflect.apply(original, thisArg, args);
+  } finally {
+    swapPending(previous);
+    finish(frame, thisArg);
+  }
+}
+
+/** Exit reading, then the report; nothing here may throw into the profiled method's caller. */
+function finish(frame: Frame, thisArg: unknown): void {
+  frame.end(heapReading());
+  unseen(() => {
+    try {
+      writeReport(frame, thisArg);
+    } catch (error) {
+      sayOnce('report', `could not make a report: ${describeError(error)}`);
+    }
+  });
+}
+
+function writeReport(frame: Frame, thisArg: unknown): void {
+  const site = frame.site!;
+  const options = resolveOptions(site.own);
+  let table = frame.table;
+  if (!frame.claimed || table === undefined) {
+    // Not instrumented: the decorator line carries the whole call.
+    table = site.fallback ??= fallbackTable(site, site.describe(thisArg));
+    frame.stats = new Float64Array([frame.exitRaw, Math.max(frame.entryRaw, frame.exitRaw), 1]);
+  }
+  const report = buildReport(frame, table, table.name, options.precision);
+  const text = options.format === 'json' ? formatJson(report) : formatText(report);
+  try {
+    options.stream.write(text);
+  } catch (error) {
+    sayOnce('stream', `the report stream's write() threw, reports are lost: ${describeError(error)}`);
+  }
+  if (options.onReport) {
+    try {
+      options.onReport(report);
+    } catch (error) {
+      sayOnce('onReport', `onReport threw: ${describeError(error)}`);
+    }
+  }
+}

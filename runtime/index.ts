@@ -1,0 +1,12 @@
+/**
+ * ts-memory-profiler's runtime: `@profile`, `configure`, and the hooks the transformer's code calls.
+ */
+export { profile } from './decorator';
+export { configure } from './settings';
+export { LINES_METADATA_KEY, registeredLineTables } from './registry';
+export { formatText, formatJson, formatMiB } from './report';
+export type { LineTable, ProfileOptions, Report, ReportLine, ReportStream } from './types';
+
+// Called by code that the transformer emits; not meant to be called by hand.
+export { enter as __enter } from './frame';
+export { register as __register } from './registry';

@@ -1,0 +1,24 @@
+/**
+ * The profiler's own troubles go to stderr, each kind once per process, and never into the
+ * profiled method's result.
+ */
+const said = new Set<string>();
+
+export function sayOnce(kind: string, message: string): void {
+  if (said.has(kind)) return;
+  said.add(kind);
+  try {
+    process.stderr.write(`ts-memory-profiler: ${message}\n`);
+  } catch {
+    // Nowhere left to say it.
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  try {
+    return String(error);
+  } catch {
+    return 'an unprintable value';
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Every instrumented method's line table, kept here and published with reflect-metadata so other
+ * tools can find instrumented methods. The transformer emits a `static { register(this, ...) }` block
+ * in each class with profiled members.
+ */
+import 'reflect-metadata';
+import type { LineTable } from './types';
+
+export const LINES_METADATA_KEY = 'ts-memory-profiler:lines';
+
+const tables = new Set<LineTable>();
+
+/**
+ * Called by emitted code while a class is being defined. Metadata goes on the prototype, or on the
+ * constructor for static members; members without a property key (`#private`, computed) are kept in
+ * the registry only.
+ */
+export function register(cls: Function, ...lineTables: LineTable[]): void {
+  for (const table of lineTables) {
+    tables.add(table);
+    if (table.key === undefined) continue;
+    const target = table.static ? cls : cls.prototype;
+    Reflect.defineMetadata(LINES_METADATA_KEY, table, target, table.key);
+  }
+}
+
+/** All line tables registered so far, in the order their classes were defined. */
+export function registeredLineTables(): LineTable[] {
+  return [...tables];
+}

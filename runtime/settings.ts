@@ -1,0 +1,45 @@
+/**
+ * Process-wide defaults set by `configure`, the environment switch, and the rule that picks each
+ * option at a call: the decorator's own value, then `configure`'s, then the built-in default.
+ */
+import { validateOptions } from './options';
+import type { ProfileOptions, ReportStream } from './types';
+
+/** `TS_MEMORY_PROFILER=off` (or `0`, `false`): every `@profile` leaves its method as it was. */
+export const disabledByEnvironment = /^(off|0|false|no)$/i.test(process.env.TS_MEMORY_PROFILER ?? '');
+
+let configured: Readonly<ProfileOptions> = Object.freeze({});
+
+/**
+ * Sets process-wide defaults for every `@profile` that does not set the option itself. A key given
+ * as `undefined` goes back to the built-in default. Throws a TypeError naming a bad option.
+ */
+export function configure(options: ProfileOptions): void {
+  const checked = validateOptions(options, 'configure');
+  const next: Record<string, unknown> = { ...configured, ...checked };
+  for (const name of Object.keys(options)) {
+    if ((options as Record<string, unknown>)[name] === undefined) delete next[name];
+  }
+  configured = Object.freeze(next) as Readonly<ProfileOptions>;
+}
+
+export interface Resolved {
+  precision: number;
+  stream: ReportStream;
+  format: 'text' | 'json';
+  onReport: ProfileOptions['onReport'];
+}
+
+export function isEnabled(own: Readonly<ProfileOptions>): boolean {
+  return own.enabled ?? configured.enabled ?? true;
+}
+
+/** The options in force for one call, resolved when its report is written. */
+export function resolveOptions(own: Readonly<ProfileOptions>): Resolved {
+  return {
+    precision: own.precision ?? configured.precision ?? 1,
+    stream: own.stream ?? configured.stream ?? process.stdout,
+    format: own.format ?? configured.format ?? 'text',
+    onReport: own.onReport ?? configured.onReport,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Shapes shared by the runtime's modules and by the code the transformer emits.
+ */
+
+/** What the transformer records about one instrumented method (emitted next to the class). */
+export interface LineTable {
+  /** The `.ts` source file, as the compiler saw it (absolute for tspc builds). */
+  readonly file: string;
+  /** `Class.method`, `Class.#method`, `Class.get x`, `<anonymous>.method`. */
+  readonly name: string;
+  /** Property key for reflect-metadata; absent for `#private` members and computed keys. */
+  readonly key?: string;
+  /** True for `static` members (metadata then goes on the constructor). */
+  readonly static: boolean;
+  /** Line of the `@profile` decorator: the entry reading is charged there. */
+  readonly entry: number;
+  /** Line of the member's first decorator: the first row of the report. */
+  readonly first: number;
+  /** Source lines from `first` to the closing brace, verbatim. */
+  readonly lines: readonly string[];
+}
+
+/** Anything with a `write(string)` method: `process.stdout`, a file stream, a test's collector. */
+export interface ReportStream {
+  write(text: string): unknown;
+}
+
+export interface ReportLine {
+  line: number;
+  source: string;
+  /** How many times work on this line started (probes that named it) in this call. */
+  occurrences: number;
+  /** Largest reading that closed one of the line's intervals; null when the line never ran. */
+  memBytes: number | null;
+  /** Sum of the line's intervals (reading at the end minus the reading before); null when it never ran. */
+  incrementBytes: number | null;
+}
+
+export interface Report {
+  /** The source file, relative to the working directory when inside it. */
+  file: string;
+  name: string;
+  precision: number;
+  backend: 'heap';
+  lines: ReportLine[];
+}
+
+export interface ProfileOptions {
+  /** Digits after the decimal point of the MiB figures, an integer from 0 to 10 (default 1). */
+  precision?: number;
+  /** Where reports are written (default `process.stdout`). */
+  stream?: ReportStream;
+  /** `'text'`: memory_profiler's table (default); `'json'`: one JSON object per line. */
+  format?: 'text' | 'json';
+  /** Also receives each report as an object, after it was written to the stream. */
+  onReport?: (report: Report) => void;
+  /** `false` runs the method as if it were not decorated (default true). */
+  enabled?: boolean;
+}

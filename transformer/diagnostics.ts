@@ -1,0 +1,26 @@
+/**
+ * Build-time errors: a tsc diagnostic with file and line when the host gives us a channel for it
+ * (ts-patch's `addDiagnostic`), else an Error whose message has file, line and column.
+ */
+import type * as ts from 'typescript';
+
+export const enum Code {
+  NotAMethod = 990001,
+  NoBody = 990002,
+  BadOptions = 990003,
+}
+
+export type Diagnose = (node: ts.Node, code: Code, message: string) => void;
+
+export function diagnoser(tsi: typeof ts, file: ts.SourceFile, addDiagnostic?: (diagnostic: ts.Diagnostic) => unknown): Diagnose {
+  return (node, code, message) => {
+    const start = node.getStart(file);
+    const text = `ts-memory-profiler: ${message}`;
+    if (addDiagnostic) {
+      addDiagnostic({ file, start, length: node.getEnd() - start, messageText: text, category: tsi.DiagnosticCategory.Error, code });
+      return;
+    }
+    const { line, character } = file.getLineAndCharacterOfPosition(start);
+    throw new Error(`${file.fileName}(${line + 1},${character + 1}): error TS${code}: ${text}`);
+  };
+}

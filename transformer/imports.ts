@@ -1,0 +1,74 @@
+/**
+ * Which names in a file mean `profile` from ts-memory-profiler: found from the file's imports alone,
+ * so it works without a type checker (`transpileModule` hosts) as well as in a full program.
+ */
+import type * as ts from 'typescript';
+
+export const PACKAGE = 'ts-memory-profiler';
+
+export interface ProfileImport {
+  /** The module specifier as written, reused for the runtime import the transformer adds. */
+  readonly specifier: string;
+  /** The import declaration the runtime import is placed after. */
+  readonly declaration: ts.ImportDeclaration;
+  /** Local names bound to `profile`: `import { profile }`, `import { profile as mem }`. */
+  readonly names: ReadonlySet<string>;
+  /** Local names of namespace imports: `import * as mp` (then `mp.profile`). */
+  readonly namespaces: ReadonlySet<string>;
+}
+
+export function findProfileImport(tsi: typeof ts, file: ts.SourceFile): ProfileImport | undefined {
+  const names = new Set<string>();
+  const namespaces = new Set<string>();
+  let declaration: ts.ImportDeclaration | undefined;
+  for (const statement of file.statements) {
+    if (!tsi.isImportDeclaration(statement) || !tsi.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (statement.moduleSpecifier.text !== PACKAGE) continue;
+    const clause = statement.importClause;
+    if (!clause || clause.isTypeOnly || !clause.namedBindings) continue;
+    if (tsi.isNamespaceImport(clause.namedBindings)) {
+      namespaces.add(clause.namedBindings.name.text);
+    } else {
+      for (const element of clause.namedBindings.elements) {
+        const imported = (element.propertyName ?? element.name).text;
+        if (imported === 'profile' && !element.isTypeOnly) names.add(element.name.text);
+      }
+    }
+    declaration ??= statement;
+  }
+  return declaration && (names.size > 0 || namespaces.size > 0)
+    ? { specifier: (declaration.moduleSpecifier as ts.StringLiteral).text, declaration, names, namespaces }
+    : undefined;
+}
+
+/** `profile`, `mem`, `mp.profile`: the decorator function itself (not called). */
+function isProfileName(tsi: typeof ts, expression: ts.Expression, imported: ProfileImport): boolean {
+  if (tsi.isIdentifier(expression)) return imported.names.has(expression.text);
+  return (
+    tsi.isPropertyAccessExpression(expression) &&
+    tsi.isIdentifier(expression.expression) &&
+    imported.namespaces.has(expression.expression.text) &&
+    expression.name.text === 'profile'
+  );
+}
+
+export interface ProfileDecorator {
+  readonly decorator: ts.Decorator;
+  /** The arguments of `@profile(...)`, or undefined for a bare `@profile`. */
+  readonly args: readonly ts.Expression[] | undefined;
+}
+
+/** Recognises `@profile`, `@profile(...)`, `@(profile)`, `@mp.profile(...)`. */
+function unparenthesized(tsi: typeof ts, expression: ts.Expression): ts.Expression {
+  while (tsi.isParenthesizedExpression(expression)) expression = expression.expression;
+  return expression;
+}
+
+export function asProfileDecorator(tsi: typeof ts, decorator: ts.Decorator, imported: ProfileImport): ProfileDecorator | undefined {
+  const expression = unparenthesized(tsi, decorator.expression);
+  if (isProfileName(tsi, expression, imported)) return { decorator, args: undefined };
+  if (tsi.isCallExpression(expression) && isProfileName(tsi, unparenthesized(tsi, expression.expression), imported)) {
+    return { decorator, args: expression.arguments };
+  }
+  return undefined;
+}

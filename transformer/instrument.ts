@@ -1,0 +1,407 @@
+/**
+ * The visitor that puts probes into profiled methods. A probe, `frame.line(n)`, marks the start of
+ * line n's work; the runtime charges each interval between readings to the line whose work it was.
+ *
+ * Where probes go (and where they may not), statement by statement:
+ * - before each expression, declaration, return, throw, break and continue: its first line;
+ * - `if (c)`: before the `if`, once per evaluation of `c`; single-statement branches get a block;
+ * - `while (c)` / `do ... while (c)`: inside the condition, `(probe, c)`, once per evaluation;
+ * - `for (init; test; update)`: before the loop (init and first test) and in the update, so the
+ *   header counts iterations + 1, as memory_profiler shows 6 for a 5-item loop;
+ * - `for...of` / `for...in`: before the loop and at the end of the body, and before each `continue`
+ *   that targets it, so each iterator step (the last, ending one included) is charged to the header;
+ * - `switch (d)`: before it; `case x:` inside its test, `(probe, x)`; `catch (e)`: first in its block;
+ * - labels: probes go before the label, so `continue label` still reaches the loop;
+ * - function declarations stay where they are (hoisting) and get no probe of their own;
+ * - functions, arrows and callbacks written inside the method are probed too, and a plain (not async,
+ *   not generator) one hands its caller's line back when it returns (`save` / `restore`), so the rest
+ *   of the caller's line is charged to the caller, not to the callback's last line;
+ * - a concise arrow body `x => expr` is charged to the line of `expr`;
+ * - nothing in the profiled method's own parameter list: it runs before the frame exists.
+ */
+import type * as ts from 'typescript';
+import { lineOf } from './line-table';
+import type { Target } from './targets';
+
+/** What the file-level transformer gives the visitor. */
+export interface Emitter {
+  /** The namespace import of the runtime (`import * as __mp from 'ts-memory-profiler'`). */
+  readonly runtime: ts.Identifier;
+  /** The file's array of line tables. */
+  readonly tables: ts.Identifier;
+  /** Records the target's table and returns its index in `tables`. */
+  tableIndex(target: Target): number;
+}
+
+interface Loop {
+  readonly labels: readonly string[];
+  readonly line: number | undefined;
+  /** for...of / for...in: `continue` must charge the next iterator step to the header itself. */
+  readonly stepsAtContinue: boolean;
+}
+
+type FunctionWithBody =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration
+  | ts.ConstructorDeclaration;
+
+export class Instrumenter {
+  private readonly f: ts.NodeFactory;
+  /** The frame variable of the profiled method being visited; undefined outside profiled methods. */
+  private frame: ts.Identifier | undefined;
+  /** Loops enclosing the statement being visited, innermost last (reset in each function). */
+  private loops: Loop[] = [];
+  /** Labels written directly on the loop about to be visited. */
+  private labels: string[] = [];
+
+  constructor(
+    private readonly tsi: typeof ts,
+    private readonly context: ts.TransformationContext,
+    private readonly file: ts.SourceFile,
+    private readonly targets: ReadonlyMap<ts.Node, Target>,
+    /** Nodes that contain a target: outside profiled methods, the visitor only descends into these. */
+    private readonly around: ReadonlySet<ts.Node>,
+    private readonly emitter: Emitter,
+  ) {
+    this.f = tsi.factory;
+  }
+
+  readonly visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
+    const tsi = this.tsi;
+    if (tsi.isClassLike(node) && node.members.some((m) => this.targets.has(m))) return this.visitClass(node);
+    if (this.frame) {
+      if (isFunctionWithBody(tsi, node)) return this.visitFunction(node);
+      if (tsi.isClassStaticBlockDeclaration(node)) {
+        return this.f.updateClassStaticBlockDeclaration(node, this.inFunction(() => this.f.updateBlock(node.body, this.statements(node.body.statements))));
+      }
+      return tsi.visitEachChild(node, this.visit, this.context);
+    }
+    return this.around.has(node) ? tsi.visitEachChild(node, this.visit, this.context) : node;
+  };
+
+  // ---- classes and profiled members -------------------------------------------------------------
+
+  private visitClass(cls: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration {
+    const { f, tsi } = this;
+    const indices: number[] = [];
+    const members = cls.members.map((member) => {
+      const target = this.targets.get(member);
+      if (!target) return this.tsi.visitNode(member, this.visit, tsi.isClassElement)!;
+      const index = this.emitter.tableIndex(target);
+      indices.push(index);
+      return this.profiledMember(target, index);
+    });
+    // static { __mp.__register(this, __mpLines[i], ...) }: publishes the tables while the class is defined.
+    const register = f.createExpressionStatement(
+      f.createCallExpression(f.createPropertyAccessExpression(this.emitter.runtime, '__register'), undefined, [
+        f.createThis(),
+        ...indices.map((i) => this.tableRef(i)),
+      ]),
+    );
+    members.push(f.createClassStaticBlockDeclaration(f.createBlock([register], false)));
+    const modifiers = tsi.visitNodes(cls.modifiers, this.visit, tsi.isModifierLike);
+    const heritage = tsi.visitNodes(cls.heritageClauses, this.visit, tsi.isHeritageClause);
+    return tsi.isClassDeclaration(cls)
+      ? f.updateClassDeclaration(cls, modifiers, cls.name, cls.typeParameters, heritage, members)
+      : f.updateClassExpression(cls, modifiers, cls.name, cls.typeParameters, heritage, members);
+  }
+
+  private tableRef(index: number): ts.Expression {
+    return this.f.createElementAccessExpression(this.emitter.tables, index);
+  }
+
+  /** `const __mpFrame = __mp.__enter(__mpLines[i]);` first in the body, then the probed statements. */
+  private profiledMember(target: Target, index: number): ts.ClassElement {
+    const { f, tsi } = this;
+    const member = target.member;
+    const modifiers = tsi.visitNodes(member.modifiers, this.visit, tsi.isModifierLike);
+    const name = tsi.visitNode(member.name, this.visit, tsi.isPropertyName)!;
+    // Parameters run before the body takes its frame: they keep the enclosing frame, if any.
+    const parameters = tsi.visitNodes(member.parameters, this.visit, tsi.isParameter);
+    const outer = this.frame;
+    const frame = f.createUniqueName('__mpFrame');
+    this.frame = frame;
+    const body = this.inFunction(() => {
+      const [prologue, statements] = this.splitPrologue(member.body!.statements);
+      const enter = f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList(
+          [
+            f.createVariableDeclaration(
+              frame,
+              undefined,
+              undefined,
+              f.createCallExpression(f.createPropertyAccessExpression(this.emitter.runtime, '__enter'), undefined, [this.tableRef(index)]),
+            ),
+          ],
+          tsi.NodeFlags.Const,
+        ),
+      );
+      return f.updateBlock(member.body!, [...prologue, enter, ...this.statements(statements)]);
+    });
+    this.frame = outer;
+    if (tsi.isMethodDeclaration(member)) {
+      return f.updateMethodDeclaration(member, modifiers, member.asteriskToken, name, member.questionToken, member.typeParameters, parameters, member.type, body);
+    }
+    if (tsi.isGetAccessorDeclaration(member)) {
+      return f.updateGetAccessorDeclaration(member, modifiers, name, parameters, member.type, body);
+    }
+    return f.updateSetAccessorDeclaration(member, modifiers, name, parameters, body);
+  }
+
+  // ---- functions written inside a profiled method ------------------------------------------------
+
+  private visitFunction(fn: FunctionWithBody): ts.Node {
+    const { f, tsi } = this;
+    const modifiers = tsi.visitNodes(fn.modifiers, this.visit, tsi.isModifierLike);
+    const parameters = tsi.visitNodes(fn.parameters, this.visit, tsi.isParameter);
+    const isAsync = !!fn.modifiers?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
+    const isGenerator = 'asteriskToken' in fn && !!fn.asteriskToken;
+    // Async and generator bodies suspend: handing the line back at their end would land in another
+    // turn. Constructors keep `super()` at the top level of their body.
+    const handsBack = !isAsync && !isGenerator && !tsi.isConstructorDeclaration(fn);
+    const body = this.inFunction((): ts.ConciseBody => {
+      const original = fn.body!;
+      if (tsi.isBlock(original)) {
+        const [prologue, statements] = this.splitPrologue(original.statements);
+        const probed = this.statements(statements);
+        return f.updateBlock(original, [...prologue, ...(handsBack ? this.handBack(probed) : probed)]);
+      }
+      const expression = tsi.visitNode(original, this.visit, tsi.isExpression)!;
+      const probed = this.probed(this.lineAt(original), expression);
+      return handsBack ? f.createBlock(this.handBack([f.createReturnStatement(probed)]), true) : f.createParenthesizedExpression(probed);
+    });
+    switch (fn.kind) {
+      case tsi.SyntaxKind.FunctionDeclaration:
+        return f.updateFunctionDeclaration(fn, modifiers, fn.asteriskToken, fn.name, fn.typeParameters, parameters, fn.type, body as ts.Block);
+      case tsi.SyntaxKind.FunctionExpression:
+        return f.updateFunctionExpression(fn, modifiers as ts.NodeArray<ts.Modifier> | undefined, fn.asteriskToken, fn.name, fn.typeParameters, parameters, fn.type, body as ts.Block);
+      case tsi.SyntaxKind.ArrowFunction:
+        return f.updateArrowFunction(fn, modifiers as ts.NodeArray<ts.Modifier> | undefined, fn.typeParameters, parameters, fn.type, fn.equalsGreaterThanToken, body);
+      case tsi.SyntaxKind.MethodDeclaration: {
+        const name = tsi.visitNode(fn.name, this.visit, tsi.isPropertyName)!;
+        return f.updateMethodDeclaration(fn, modifiers, fn.asteriskToken, name, fn.questionToken, fn.typeParameters, parameters, fn.type, body as ts.Block);
+      }
+      case tsi.SyntaxKind.GetAccessor: {
+        const name = tsi.visitNode(fn.name, this.visit, tsi.isPropertyName)!;
+        return f.updateGetAccessorDeclaration(fn, modifiers, name, parameters, fn.type, body as ts.Block);
+      }
+      case tsi.SyntaxKind.SetAccessor: {
+        const name = tsi.visitNode(fn.name, this.visit, tsi.isPropertyName)!;
+        return f.updateSetAccessorDeclaration(fn, modifiers, name, parameters, body as ts.Block);
+      }
+      default:
+        return f.updateConstructorDeclaration(fn as ts.ConstructorDeclaration, modifiers as ts.NodeArray<ts.Modifier> | undefined, parameters, body as ts.Block);
+    }
+  }
+
+  /** `const c = frame.save(); try { ...statements } finally { frame.restore(c); }` */
+  private handBack(statements: ts.Statement[]): ts.Statement[] {
+    const { f, tsi } = this;
+    const caller = f.createUniqueName('__mpCaller');
+    const frame = this.frame!;
+    return [
+      f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList(
+          [f.createVariableDeclaration(caller, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(frame, 'save'), undefined, []))],
+          tsi.NodeFlags.Const,
+        ),
+      ),
+      f.createTryStatement(
+        f.createBlock(statements, true),
+        undefined,
+        f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(frame, 'restore'), undefined, [caller]))], false),
+      ),
+    ];
+  }
+
+  /** Loops and labels do not reach into a nested function. */
+  private inFunction<T>(work: () => T): T {
+    const loops = this.loops;
+    const labels = this.labels;
+    this.loops = [];
+    this.labels = [];
+    try {
+      return work();
+    } finally {
+      this.loops = loops;
+      this.labels = labels;
+    }
+  }
+
+  private splitPrologue(statements: ts.NodeArray<ts.Statement>): [ts.Statement[], ts.Statement[]] {
+    let i = 0;
+    const tsi = this.tsi;
+    const isDirective = (s: ts.Statement) => tsi.isExpressionStatement(s) && tsi.isStringLiteral(s.expression);
+    while (i < statements.length && isDirective(statements[i])) i++;
+    return [statements.slice(0, i), statements.slice(i)];
+  }
+
+  // ---- statements --------------------------------------------------------------------------------
+
+  private statements(statements: readonly ts.Statement[]): ts.Statement[] {
+    return statements.flatMap((s) => this.statement(s));
+  }
+
+  /** A statement with its probes: probes first, the (updated) statement last. */
+  private statement(s: ts.Statement): ts.Statement[] {
+    const { f, tsi } = this;
+    const visit = <T extends ts.Node>(node: T | undefined): T | undefined =>
+      node && (tsi.visitNode(node, this.visit) as T | undefined);
+    const expr = (node: ts.Expression): ts.Expression => tsi.visitNode(node, this.visit, tsi.isExpression)!;
+
+    if (tsi.isBlock(s)) return [f.updateBlock(s, this.statements(s.statements))];
+    if (tsi.isEmptyStatement(s) || tsi.isInterfaceDeclaration(s) || tsi.isTypeAliasDeclaration(s)) return [s];
+    if (tsi.isFunctionDeclaration(s)) return s.body ? [this.visitFunction(s) as ts.Statement] : [s];
+    if (tsi.isLabeledStatement(s)) return this.labeled(s);
+
+    const labels = this.labels;
+    this.labels = [];
+    const line = this.lineAt(s);
+
+    if (tsi.isIfStatement(s)) {
+      return [
+        ...this.probeStatement(line),
+        f.updateIfStatement(s, expr(s.expression), this.embedded(s.thenStatement), s.elseStatement && this.embedded(s.elseStatement)),
+      ];
+    }
+    if (tsi.isWhileStatement(s)) {
+      return [f.updateWhileStatement(s, this.probed(line, expr(s.expression)), this.loopBody(s.statement, labels, line, false))];
+    }
+    if (tsi.isDoStatement(s)) {
+      const whileKeyword = s.getChildren(this.file).find((c) => c.kind === tsi.SyntaxKind.WhileKeyword);
+      const whileLine = whileKeyword ? this.lineAt(whileKeyword) : line;
+      const body = this.loopBody(s.statement, labels, whileLine, false);
+      return [f.updateDoStatement(s, body, this.probed(whileLine, expr(s.expression)))];
+    }
+    if (tsi.isForStatement(s)) {
+      const update = s.incrementor ? this.probed(line, expr(s.incrementor)) : this.probe(line);
+      return [
+        ...this.probeStatement(line),
+        f.updateForStatement(s, visit(s.initializer), s.condition && expr(s.condition), update, this.loopBody(s.statement, labels, line, false)),
+      ];
+    }
+    if (tsi.isForOfStatement(s) || tsi.isForInStatement(s)) {
+      const body = this.loopBody(s.statement, labels, line, true);
+      const stepped = f.updateBlock(body, [...body.statements, ...this.probeStatement(line)]);
+      const initializer = visit(s.initializer)!;
+      return [
+        ...this.probeStatement(line),
+        tsi.isForOfStatement(s)
+          ? f.updateForOfStatement(s, s.awaitModifier, initializer, expr(s.expression), stepped)
+          : f.updateForInStatement(s, initializer, expr(s.expression), stepped),
+      ];
+    }
+    if (tsi.isSwitchStatement(s)) {
+      const clauses = s.caseBlock.clauses.map((clause) =>
+        tsi.isCaseClause(clause)
+          ? f.updateCaseClause(clause, this.probed(this.lineAt(clause), expr(clause.expression)), this.statements(clause.statements))
+          : f.updateDefaultClause(clause, this.statements(clause.statements)),
+      );
+      return [...this.probeStatement(line), f.updateSwitchStatement(s, expr(s.expression), f.updateCaseBlock(s.caseBlock, clauses))];
+    }
+    if (tsi.isTryStatement(s)) {
+      const handler = s.catchClause;
+      const catchClause =
+        handler &&
+        f.updateCatchClause(
+          handler,
+          visit(handler.variableDeclaration),
+          f.updateBlock(handler.block, [...this.probeStatement(this.lineAt(handler)), ...this.statements(handler.block.statements)]),
+        );
+      const finallyBlock = s.finallyBlock && f.updateBlock(s.finallyBlock, this.statements(s.finallyBlock.statements));
+      return [f.updateTryStatement(s, f.updateBlock(s.tryBlock, this.statements(s.tryBlock.statements)), catchClause, finallyBlock)];
+    }
+    if (tsi.isContinueStatement(s)) {
+      const loop = this.continueTarget(s);
+      const step = loop?.stepsAtContinue ? this.probeStatement(loop.line) : [];
+      return [...this.probeStatement(line), ...step, s];
+    }
+    // Expressions, declarations, return, throw, break, debugger, nested classes...
+    return [...this.probeStatement(line), tsi.visitNode(s, this.visit, tsi.isStatement)!];
+  }
+
+  /** `a: b: stmt`: the labels stay on the statement, its probes go before them. */
+  private labeled(s: ts.LabeledStatement): ts.Statement[] {
+    const { f, tsi } = this;
+    const chain: ts.LabeledStatement[] = [];
+    let inner: ts.Statement = s;
+    while (tsi.isLabeledStatement(inner)) {
+      chain.push(inner);
+      inner = inner.statement;
+    }
+    this.labels = chain.map((l) => l.label.text);
+    const result = this.statement(inner);
+    this.labels = [];
+    let statement = result[result.length - 1];
+    for (let i = chain.length - 1; i >= 0; i--) statement = f.updateLabeledStatement(chain[i], chain[i].label, statement);
+    return [...result.slice(0, -1), statement];
+  }
+
+  private loopBody(body: ts.Statement, labels: string[], line: number | undefined, stepsAtContinue: boolean): ts.Block {
+    this.loops.push({ labels, line, stepsAtContinue });
+    try {
+      return this.embedded(body);
+    } finally {
+      this.loops.pop();
+    }
+  }
+
+  private continueTarget(s: ts.ContinueStatement): Loop | undefined {
+    if (!s.label) return this.loops[this.loops.length - 1];
+    const label = s.label.text;
+    for (let i = this.loops.length - 1; i >= 0; i--) if (this.loops[i].labels.includes(label)) return this.loops[i];
+    return undefined;
+  }
+
+  /** The body of an if/loop as a block, so probes have a place to go. */
+  private embedded(s: ts.Statement): ts.Block {
+    const result = this.statement(s);
+    return result.length === 1 && this.tsi.isBlock(result[0]) ? result[0] : this.f.createBlock(result, true);
+  }
+
+  // ---- probes ------------------------------------------------------------------------------------
+
+  private lineAtPosition(position: number): number {
+    return lineOf(this.file, position);
+  }
+
+  /** The first line of an original node; undefined for a node another transformer made up. */
+  private lineAt(node: ts.Node): number | undefined {
+    const original = node.pos >= 0 ? node : this.tsi.getOriginalNode(node);
+    return original.pos >= 0 ? this.lineAtPosition(original.getStart(this.file)) : undefined;
+  }
+
+  private probe(line: number | undefined): ts.Expression {
+    if (line === undefined) return this.f.createVoidZero();
+    return this.f.createCallExpression(this.f.createPropertyAccessExpression(this.frame!, 'line'), undefined, [this.f.createNumericLiteral(line)]);
+  }
+
+  private probeStatement(line: number | undefined): ts.Statement[] {
+    return line === undefined ? [] : [this.f.createExpressionStatement(this.probe(line))];
+  }
+
+  /** `(frame.line(n), expression)` */
+  private probed(line: number | undefined, expression: ts.Expression): ts.Expression {
+    if (line === undefined) return expression;
+    return this.f.createParenthesizedExpression(this.f.createComma(this.probe(line), expression));
+  }
+}
+
+function isFunctionWithBody(tsi: typeof ts, node: ts.Node): node is FunctionWithBody {
+  return (
+    (tsi.isFunctionDeclaration(node) ||
+      tsi.isFunctionExpression(node) ||
+      tsi.isArrowFunction(node) ||
+      tsi.isMethodDeclaration(node) ||
+      tsi.isGetAccessorDeclaration(node) ||
+      tsi.isSetAccessorDeclaration(node) ||
+      tsi.isConstructorDeclaration(node)) &&
+    node.body !== undefined
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * The line table of one instrumented method: its name, where it is, and its source lines, emitted as
+ * an object literal that the runtime reads (see runtime/types.ts, LineTable).
+ */
+import type * as ts from 'typescript';
+import type { LineTable } from '../runtime/types';
+import { hasStatic, type Target } from './targets';
+
+export function lineOf(file: ts.SourceFile, position: number): number {
+  return file.getLineAndCharacterOfPosition(position).line + 1;
+}
+
+function className(tsi: typeof ts, cls: ts.ClassLikeDeclaration): string {
+  if (cls.name) return cls.name.text;
+  if (tsi.isClassDeclaration(cls) && cls.modifiers?.some((m) => m.kind === tsi.SyntaxKind.DefaultKeyword)) return 'default';
+  // `const Foo = class { ... }` and `{ Foo: class { ... } }` take the name they are assigned to.
+  let parent = cls.parent;
+  while (tsi.isParenthesizedExpression(parent) || tsi.isAsExpression(parent) || tsi.isSatisfiesExpression(parent)) parent = parent.parent;
+  if ((tsi.isVariableDeclaration(parent) || tsi.isPropertyAssignment(parent)) && tsi.isIdentifier(parent.name)) return parent.name.text;
+  return '<anonymous>';
+}
+
+function memberName(tsi: typeof ts, file: ts.SourceFile, name: ts.PropertyName): { label: string; key?: string } {
+  if (tsi.isIdentifier(name) || tsi.isStringLiteral(name) || tsi.isNumericLiteral(name)) return { label: name.text, key: name.text };
+  if (tsi.isPrivateIdentifier(name)) return { label: name.text };
+  return { label: name.getText(file) };
+}
+
+function sourceLines(file: ts.SourceFile, first: number, last: number): string[] {
+  const starts = file.getLineStarts();
+  const lines: string[] = [];
+  for (let line = first; line <= last; line++) {
+    const end = line < starts.length ? starts[line] : file.text.length;
+    lines.push(file.text.slice(starts[line - 1], end).replace(/\r?\n$/, '').replace(/\r$/, ''));
+  }
+  return lines;
+}
+
+export function lineTable(tsi: typeof ts, file: ts.SourceFile, target: Target): LineTable {
+  const { member, decorator } = target;
+  const first = lineOf(file, member.getStart(file));
+  const last = lineOf(file, member.body!.getEnd() - 1);
+  const { label, key } = memberName(tsi, file, member.name);
+  const prefix = tsi.isGetAccessorDeclaration(member) ? 'get ' : tsi.isSetAccessorDeclaration(member) ? 'set ' : '';
+  return {
+    file: file.fileName,
+    name: `${className(tsi, member.parent as ts.ClassLikeDeclaration)}.${prefix}${label}`,
+    ...(key === undefined ? {} : { key }),
+    static: hasStatic(tsi, member),
+    entry: decorator ? lineOf(file, decorator.getStart(file)) : first,
+    first,
+    lines: sourceLines(file, first, last),
+  };
+}
+
+/** The table as an expression: a plain object literal of strings, numbers and booleans. */
+export function tableLiteral(tsi: typeof ts, table: LineTable): ts.ObjectLiteralExpression {
+  const f = tsi.factory;
+  const value = (v: unknown): ts.Expression => {
+    if (typeof v === 'string') return f.createStringLiteral(v);
+    if (typeof v === 'number') return f.createNumericLiteral(v);
+    if (typeof v === 'boolean') return v ? f.createTrue() : f.createFalse();
+    return f.createArrayLiteralExpression((v as unknown[]).map(value), (v as unknown[]).length > 1);
+  };
+  return f.createObjectLiteralExpression(
+    Object.entries(table).map(([k, v]) => f.createPropertyAssignment(k, value(v))),
+    false,
+  );
+}

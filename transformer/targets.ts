@@ -1,0 +1,153 @@
+/**
+ * Finds the members to instrument: every `@profile` in the file is either on a method or accessor
+ * with a body (a target), or a diagnostic. Literal options are checked here with the runtime's rules.
+ */
+import type * as ts from 'typescript';
+import { checkOption, describeValue } from '../runtime/options';
+import { Code, type Diagnose } from './diagnostics';
+import { asProfileDecorator, type ProfileDecorator, type ProfileImport } from './imports';
+
+export type Member = ts.MethodDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
+
+export interface Target {
+  readonly member: Member;
+  /** The `@profile` decorator; absent for the other half of a legacy accessor pair. */
+  readonly decorator: ts.Decorator | undefined;
+}
+
+function isMember(tsi: typeof ts, node: ts.Node): node is Member {
+  return (
+    (tsi.isMethodDeclaration(node) || tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node)) &&
+    tsi.isClassLike(node.parent)
+  );
+}
+
+function describeNode(tsi: typeof ts, node: ts.Node): string {
+  if (tsi.isClassLike(node)) return 'a class';
+  if (tsi.isParameter(node)) return 'a parameter';
+  if (tsi.isPropertyDeclaration(node)) {
+    return node.modifiers?.some((m) => m.kind === tsi.SyntaxKind.AccessorKeyword) ? "an 'accessor' field" : 'a property';
+  }
+  return 'this declaration';
+}
+
+export function findTargets(
+  tsi: typeof ts,
+  file: ts.SourceFile,
+  imported: ProfileImport,
+  diagnose: Diagnose,
+  legacyDecorators: boolean,
+): Target[] {
+  const targets: Target[] = [];
+  const visit = (node: ts.Node): void => {
+    if (tsi.canHaveDecorators(node)) {
+      for (const decorator of tsi.getDecorators(node) ?? []) {
+        const found = asProfileDecorator(tsi, decorator, imported);
+        if (found) classify(node, found);
+      }
+    }
+    tsi.forEachChild(node, visit);
+  };
+  const classify = (node: ts.Node, found: ProfileDecorator): void => {
+    const optionsOk = checkArguments(tsi, found, diagnose);
+    if (!isMember(tsi, node)) {
+      diagnose(found.decorator, Code.NotAMethod, `@profile can only decorate a method or a get/set accessor, not ${describeNode(tsi, node)}`);
+      return;
+    }
+    if (!node.body) {
+      const what = node.modifiers?.some((m) => m.kind === tsi.SyntaxKind.AbstractKeyword) ? 'an abstract method' : 'an overload signature';
+      diagnose(found.decorator, Code.NoBody, `@profile needs a method body: put it on the implementation, not on ${what}`);
+      return;
+    }
+    if (!optionsOk) return;
+    targets.push({ member: node, decorator: found.decorator });
+    if (legacyDecorators && (tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node))) {
+      // experimentalDecorators hands one descriptor with both halves to the decorator; the runtime wraps both.
+      const pair = pairedAccessor(tsi, node);
+      if (pair?.body) targets.push({ member: pair, decorator: undefined });
+    }
+  };
+  visit(file);
+  return targets;
+}
+
+function pairedAccessor(tsi: typeof ts, accessor: ts.GetAccessorDeclaration | ts.SetAccessorDeclaration): Member | undefined {
+  const name = accessor.name.getText();
+  const isStatic = hasStatic(tsi, accessor);
+  const wanted = tsi.isGetAccessorDeclaration(accessor) ? tsi.SyntaxKind.SetAccessor : tsi.SyntaxKind.GetAccessor;
+  return (accessor.parent as ts.ClassLikeDeclaration).members.find(
+    (m): m is ts.GetAccessorDeclaration | ts.SetAccessorDeclaration =>
+      m.kind === wanted && (m as ts.AccessorDeclaration).name.getText() === name && hasStatic(tsi, m) === isStatic,
+  );
+}
+
+export function hasStatic(tsi: typeof ts, node: ts.Node): boolean {
+  return tsi.canHaveModifiers(node) && (tsi.getModifiers(node) ?? []).some((m) => m.kind === tsi.SyntaxKind.StaticKeyword);
+}
+
+/** A value the compiler can read off the source, or NOT_LITERAL. */
+const NOT_LITERAL = Symbol('not a literal');
+
+/** Looks through parentheses and `as` / `satisfies` / `!` / `<T>` wrappers. */
+function unwrapped(tsi: typeof ts, node: ts.Expression): ts.Expression {
+  while (
+    tsi.isParenthesizedExpression(node) ||
+    tsi.isAsExpression(node) ||
+    tsi.isSatisfiesExpression(node) ||
+    tsi.isNonNullExpression(node) ||
+    tsi.isTypeAssertionExpression(node)
+  ) {
+    node = node.expression;
+  }
+  return node;
+}
+
+function literalValue(tsi: typeof ts, node: ts.Expression): unknown {
+  const e = unwrapped(tsi, node);
+  if (tsi.isNumericLiteral(e)) return Number(e.text);
+  if (tsi.isStringLiteral(e) || tsi.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (tsi.isPrefixUnaryExpression(e) && tsi.isNumericLiteral(e.operand)) {
+    if (e.operator === tsi.SyntaxKind.MinusToken) return -Number(e.operand.text);
+    if (e.operator === tsi.SyntaxKind.PlusToken) return Number(e.operand.text);
+  }
+  if (e.kind === tsi.SyntaxKind.TrueKeyword) return true;
+  if (e.kind === tsi.SyntaxKind.FalseKeyword) return false;
+  if (e.kind === tsi.SyntaxKind.NullKeyword) return null;
+  if (tsi.isIdentifier(e) && e.text === 'undefined') return undefined;
+  if (tsi.isArrowFunction(e) || tsi.isFunctionExpression(e) || tsi.isClassExpression(e)) return () => undefined;
+  if (tsi.isArrayLiteralExpression(e)) return [];
+  return NOT_LITERAL;
+}
+
+/** Checks `@profile(...)`'s arguments as far as they are literal; false when it reported a problem. */
+function checkArguments(tsi: typeof ts, found: ProfileDecorator, diagnose: Diagnose): boolean {
+  const args = found.args;
+  if (!args || args.length === 0) return true;
+  if (args.length > 1) {
+    diagnose(args[1], Code.BadOptions, `@profile(options) takes one argument, got ${args.length}`);
+    return false;
+  }
+  const options = unwrapped(tsi, args[0]);
+  if (!tsi.isObjectLiteralExpression(options)) {
+    const value = literalValue(tsi, options);
+    if (value === NOT_LITERAL || value === undefined) return true;
+    diagnose(options, Code.BadOptions, `@profile options must be an object, got ${describeValue(value)}`);
+    return false;
+  }
+  let ok = true;
+  for (const property of options.properties) {
+    if (tsi.isSpreadAssignment(property) || !property.name) continue;
+    const name = tsi.isIdentifier(property.name) || tsi.isStringLiteral(property.name) ? property.name.text : undefined;
+    if (name === undefined) continue;
+    let value: unknown = NOT_LITERAL;
+    if (tsi.isPropertyAssignment(property)) value = literalValue(tsi, property.initializer);
+    else if (tsi.isMethodDeclaration(property)) value = () => undefined;
+    const problem = checkOption(name, value === NOT_LITERAL ? undefined : value);
+    if (problem) {
+      const at = tsi.isPropertyAssignment(property) && value !== NOT_LITERAL && !problem.startsWith('unknown') ? property.initializer : property.name;
+      diagnose(at, Code.BadOptions, `@profile ${problem}`);
+      ok = false;
+    }
+  }
+  return ok;
+}

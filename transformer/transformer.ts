@@ -1,0 +1,74 @@
+/**
+ * The per-file transform: finds `@profile` members, instruments them, and adds to the file the
+ * runtime import and the line tables. A file with no `@profile` member comes back untouched, so it
+ * emits exactly what plain tsc emits.
+ */
+import type * as ts from 'typescript';
+import type { LineTable } from '../runtime/types';
+import { diagnoser } from './diagnostics';
+import { findProfileImport } from './imports';
+import { Instrumenter } from './instrument';
+import { lineTable, tableLiteral } from './line-table';
+import { findTargets, type Target } from './targets';
+
+export interface TransformOptions {
+  /** ts-patch's channel for diagnostics; without it, build-time errors are thrown. */
+  addDiagnostic?: (diagnostic: ts.Diagnostic) => unknown;
+}
+
+export function profileTransformerFactory(tsi: typeof ts, options: TransformOptions = {}): ts.TransformerFactory<ts.SourceFile> {
+  return (context) => (file) => transformFile(tsi, context, file, options);
+}
+
+function transformFile(tsi: typeof ts, context: ts.TransformationContext, file: ts.SourceFile, options: TransformOptions): ts.SourceFile {
+  if (file.isDeclarationFile) return file;
+  const imported = findProfileImport(tsi, file);
+  if (!imported) return file;
+  const legacy = !!context.getCompilerOptions().experimentalDecorators;
+  const targets = findTargets(tsi, file, imported, diagnoser(tsi, file, options.addDiagnostic), legacy);
+  if (targets.length === 0) return file;
+
+  const f = tsi.factory;
+  const runtime = f.createUniqueName('__mp');
+  const tablesName = f.createUniqueName('__mpLines');
+  const tables: LineTable[] = [];
+  const indices = new Map<Target, number>();
+  const instrumenter = new Instrumenter(tsi, context, file, new Map(targets.map((t) => [t.member, t])), ancestors(targets), {
+    runtime,
+    tables: tablesName,
+    tableIndex(target) {
+      let index = indices.get(target);
+      if (index === undefined) {
+        index = tables.push(lineTable(tsi, file, target)) - 1;
+        indices.set(target, index);
+      }
+      return index;
+    },
+  });
+  const statements = tsi.visitNodes(file.statements, instrumenter.visit, tsi.isStatement);
+
+  // After the user's own import of the package: the same module, loaded at the same point.
+  const runtimeImport = f.createImportDeclaration(
+    undefined,
+    f.createImportClause(false, undefined, f.createNamespaceImport(runtime)),
+    f.createStringLiteral(imported.specifier),
+  );
+  const tablesDeclaration = f.createVariableStatement(
+    undefined,
+    f.createVariableDeclarationList(
+      [f.createVariableDeclaration(tablesName, undefined, undefined, f.createArrayLiteralExpression(tables.map((t) => tableLiteral(tsi, t)), true))],
+      tsi.NodeFlags.Const,
+    ),
+  );
+  const at = statements.findIndex((s) => tsi.getOriginalNode(s) === imported.declaration) + 1;
+  return f.updateSourceFile(file, [...statements.slice(0, at), runtimeImport, tablesDeclaration, ...statements.slice(at)]);
+}
+
+/** Every node on the way from the file to a target, so the visitor can skip the rest of the file. */
+function ancestors(targets: readonly Target[]): Set<ts.Node> {
+  const set = new Set<ts.Node>();
+  for (const { member } of targets) {
+    for (let node: ts.Node | undefined = member.parent; node && !set.has(node); node = node.parent) set.add(node);
+  }
+  return set;
+}
