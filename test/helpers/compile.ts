@@ -1,0 +1,173 @@
+/**
+ * Compiles fixture sources through the real transformer (the package's built default export, called
+ * the way ts-patch calls it) and runs the result. Fixture files live under <repo>/.tmp so that
+ * `import ... from 'ts-memory-profiler'` resolves to this package, as it does for a user.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Module = require('module');
+import * as ts from 'typescript';
+import { configure, type Report } from 'ts-memory-profiler';
+import transformer from 'ts-memory-profiler/transformer';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const TMP = path.join(ROOT, '.tmp');
+
+export interface CompileOptions {
+  /** experimentalDecorators (legacy) instead of TC39 decorators. */
+  legacy?: boolean;
+  /** Emit ESM (module nodenext, .mts) instead of CommonJS. */
+  esm?: boolean;
+  /** Run the transformer (default true); false compiles as plain tsc would. */
+  transform?: boolean;
+  /** Base name of the fixture file (default fixture.ts). */
+  name?: string;
+  /** Type-check too and return the compiler's own errors (slower). */
+  check?: boolean;
+}
+
+export interface Compiled {
+  js: string;
+  /** Diagnostics as tsc prints them: `file(line,col): error TSnnnn: message`. */
+  diagnostics: string[];
+  fileName: string;
+}
+
+const libCache = new Map<string, ts.SourceFile>();
+
+function compilerOptions(options: CompileOptions): ts.CompilerOptions {
+  return {
+    target: ts.ScriptTarget.ES2022,
+    module: options.esm ? ts.ModuleKind.NodeNext : ts.ModuleKind.CommonJS,
+    moduleResolution: options.esm ? ts.ModuleResolutionKind.NodeNext : ts.ModuleResolutionKind.Node10,
+    experimentalDecorators: !!options.legacy,
+    strict: true,
+    skipLibCheck: true,
+    types: ['node'],
+    lib: ['lib.es2022.d.ts'],
+  };
+}
+
+let counter = 0;
+
+export function compile(source: string, options: CompileOptions = {}): Compiled {
+  const dir = path.join(TMP, `c${process.pid}-${counter++}`);
+  const fileName = path.join(dir, (options.name ?? 'fixture') + (options.esm ? '.mts' : '.ts'));
+  const compilerOpts = compilerOptions(options);
+  const host = ts.createCompilerHost(compilerOpts, true);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, languageVersion, onError) => {
+    if (path.resolve(name) === fileName) return ts.createSourceFile(name, source, languageVersion, true);
+    const cached = libCache.get(name);
+    if (cached) return cached;
+    const file = getSourceFile(name, languageVersion, onError);
+    if (file && name.includes('node_modules')) libCache.set(name, file);
+    return file;
+  };
+  host.fileExists = ((exists) => (name: string) => path.resolve(name) === fileName || exists(name))(host.fileExists.bind(host));
+  host.readFile = ((read) => (name: string) => (path.resolve(name) === fileName ? source : read(name)))(host.readFile.bind(host));
+  let js = '';
+  host.writeFile = (name, text) => {
+    if (/\.(m|c)?js$/.test(name)) js = text;
+  };
+  const program = ts.createProgram([fileName], compilerOpts, host);
+  const added: ts.Diagnostic[] = [];
+  const before = options.transform === false ? [] : [transformer(program, {}, { ts, addDiagnostic: (d) => added.push(d) })];
+  const result = program.emit(undefined, undefined, undefined, false, { before });
+  const all = [...(options.check ? ts.getPreEmitDiagnostics(program) : program.getSyntacticDiagnostics()), ...result.diagnostics, ...added];
+  const diagnostics = all.map((d) => {
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    if (!d.file || d.start === undefined) return `error TS${d.code}: ${message}`;
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${path.basename(d.file.fileName)}(${line + 1},${character + 1}): error TS${d.code}: ${message}`;
+  });
+  return { js, diagnostics, fileName };
+}
+
+/** Collects what a profiled run writes. */
+export class Capture {
+  text = '';
+  reports: Report[] = [];
+  write(s: string): boolean {
+    this.text += s;
+    return true;
+  }
+}
+
+export interface RunResult {
+  /** What the fixture's `main` export returned. */
+  value: unknown;
+  /** What it threw (undefined when it returned). */
+  error: unknown;
+  threw: boolean;
+  /** Reports written while it ran. */
+  text: string;
+  reports: Report[];
+  /** What the fixture logged with `log(...)`: the order of side effects. */
+  log: unknown[];
+}
+
+/**
+ * Runs compiled CommonJS in this process, reports going to a Capture (through `configure`), and calls
+ * its exported `main()`. The fixture gets a global `log` for recording side effects.
+ */
+export function run(compiled: Compiled): RunResult {
+  const capture = new Capture();
+  const log: unknown[] = [];
+  configure({ stream: capture, onReport: (r) => capture.reports.push(r) });
+  (globalThis as { log?: unknown }).log = (...values: unknown[]) => log.push(values.length === 1 ? values[0] : values);
+  const outFile = compiled.fileName.replace(/\.m?ts$/, '.js');
+  const mod = new Module(outFile, module) as Module & { _compile(code: string, file: string): void; paths: string[] };
+  mod.filename = outFile;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(outFile));
+  try {
+    mod._compile(compiled.js, outFile);
+    const main = (mod.exports as { main?: () => unknown }).main;
+    if (typeof main !== 'function') throw new Error('fixture has no exported main()');
+    try {
+      return { value: main(), error: undefined, threw: false, text: capture.text, reports: capture.reports, log };
+    } catch (error) {
+      return { value: undefined, error, threw: true, text: capture.text, reports: capture.reports, log };
+    }
+  } finally {
+    configure({ stream: undefined, onReport: undefined });
+    delete (globalThis as { log?: unknown }).log;
+  }
+}
+
+/** Compiles and runs in one go. */
+export function profileRun(source: string, options: CompileOptions = {}): RunResult & { compiled: Compiled } {
+  const compiled = compile(source, options);
+  if (compiled.diagnostics.length) throw new Error(`fixture did not compile:\n${compiled.diagnostics.join('\n')}`);
+  return { ...run(compiled), compiled };
+}
+
+/** Writes files (name -> text) into a fresh directory under .tmp and returns it. */
+export function writeProject(files: Record<string, string>): string {
+  const dir = path.join(TMP, `p${process.pid}-${counter++}`);
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+/**
+ * Masks what varies between runs (the Mem usage and Increment figures) and keeps the structure:
+ * line numbers, widths, occurrences, source text.
+ */
+export function maskFigures(text: string): string {
+  return text.replace(/^( {0,5}\d+) (.{12}) (.{12})  ( {0,9}\d+)   /gm, (_, line: string, mem: string, inc: string, occ: string) => {
+    const mask = (s: string) => {
+      const figure = /^ *-?\d+(?:\.(\d+))? MiB$/.exec(s);
+      if (!figure) throw new Error(`not a MiB figure: '${s}'`);
+      return (figure[1] === undefined ? 'N MiB' : `N.${'N'.repeat(figure[1].length)} MiB`).padStart(12);
+    };
+    return `${line} ${mask(mem)} ${mask(inc)}  ${occ}   `;
+  });
+}
+
+/** The rows of a report as [line, occurrences] pairs, for lines that ran. */
+export function occurrences(report: Report): Array<[number, number]> {
+  return report.lines.filter((l) => l.occurrences > 0).map((l) => [l.line, l.occurrences]);
+}

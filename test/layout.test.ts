@@ -1,0 +1,47 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { maskFigures, profileRun } from './helpers/compile';
+
+const SOURCE = `import { profile } from 'ts-memory-profiler';
+
+class Demo {
+  @profile
+  myFunc(): number[] {
+    // a comment
+    const a = new Array(1e6).fill(1);
+
+    return a;
+  }
+}
+
+export function main() {
+  return new Demo().myFunc().length;
+}
+`;
+
+test('text report: memory_profiler layout, figures masked, structure exact', () => {
+  const { text, value, compiled } = profileRun(SOURCE);
+  assert.is(value, 1e6);
+  const file = compiled.fileName.slice(process.cwd().length + 1);
+  assert.fixture(
+    maskFigures(text),
+    [
+      `Filename: ${file}`,
+      '',
+      'Line #    Mem usage    Increment  Occurrences   Line Contents',
+      '=============================================================',
+      '     4      N.N MiB      N.N MiB           1     @profile',
+      '     5' + ' '.repeat(41) + '  myFunc(): number[] {',
+      '     6' + ' '.repeat(41) + '    // a comment',
+      '     7      N.N MiB      N.N MiB           1       const a = new Array(1e6).fill(1);',
+      '     8' + ' '.repeat(41),
+      '     9      N.N MiB      N.N MiB           1       return a;',
+      '    10' + ' '.repeat(41) + '  }',
+      '',
+      '',
+      '',
+    ].join('\n'),
+  );
+});
+
+test.run();
