@@ -1,0 +1,169 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Report } from 'ts-memory-profiler';
+import { compile, run } from './helpers/compile';
+
+const MODES = [
+  { label: 'TC39', legacy: false },
+  { label: 'legacy', legacy: true },
+];
+
+const row = (report: Report, line: number) => report.lines.find((l) => l.line === line)!;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const ARRAY = `import { profile } from 'ts-memory-profiler';
+class Alloc {
+  @profile
+  make(): unknown[] {
+    const kept = new Array(1e6).fill(1);
+    const typed = new Float64Array(1e6);
+    return [kept, typed];
+  }
+}
+// Everything stays alive, so a GC that happens to run inside a line has nothing of ours to free.
+const keep: unknown[] = [];
+export function main() {
+  const a = new Alloc();
+  for (let i = 0; i < 5; i++) keep.push(a.make());
+}
+`;
+
+for (const { label, legacy } of MODES) {
+  test(`${label}: new Array(1e6).fill(1) is 8,000,048 bytes within 15% (median of 5 calls)`, () => {
+    const { reports } = run(compile(ARRAY, { legacy }));
+    assert.is(reports.length, 5);
+    const increment = median(reports.map((r) => row(r, 5).incrementBytes!));
+    assert.ok(Math.abs(increment - 8_000_048) / 8_000_048 < 0.15, `increment ${increment}`);
+  });
+
+  test(`${label}: new Float64Array(1e6) counts its external 8,000,000 bytes within 15%`, () => {
+    const { reports } = run(compile(ARRAY, { legacy }));
+    const increment = median(reports.map((r) => row(r, 6).incrementBytes!));
+    assert.ok(Math.abs(increment - 8_000_000) / 8_000_000 < 0.15, `increment ${increment}`);
+  });
+}
+
+const LOOP = `import { profile } from 'ts-memory-profiler';
+class Loop {
+  @profile({ precision: 4 })
+  spin(n: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      s = (s + i) % 1000;
+    }
+    return s;
+  }
+}
+export function main() {
+  const loop = new Loop();
+  loop.spin(100000);
+  return loop.spin(100000);
+}
+`;
+
+test('probes do not allocate: 200,001 probes over a loop that allocates nothing add no memory', () => {
+  // The second call: the first one also pays for V8 compiling the loop (code objects live in the heap).
+  const { reports: [, second], value } = run(compile(LOOP));
+  let expected = 0;
+  for (let i = 0; i < 100000; i++) expected = (expected + i) % 1000;
+  assert.is(value, expected);
+  const report = second;
+  assert.is(row(report, 6).occurrences, 100001);
+  assert.is(row(report, 7).occurrences, 100000);
+  // An allocating probe would leave at least 16 bytes per call (3.2 MB here); what remains is V8's own
+  // bookkeeping (code, feedback) that may land in any line: less than a byte per probe.
+  for (const line of [5, 6, 7, 9]) {
+    assert.ok(Math.abs(row(report, line).incrementBytes!) < 100_000, `line ${line}: ${row(report, line).incrementBytes}`);
+  }
+});
+
+test('increments add up: the rows after the entry sum to the last reading minus the entry reading', () => {
+  const { reports } = run(compile(ARRAY));
+  for (const report of reports) {
+    const entry = row(report, 3);
+    assert.is(entry.incrementBytes, entry.memBytes);
+    const rest = report.lines.filter((l) => l.line !== 3 && l.incrementBytes !== null);
+    const sum = rest.reduce((s, l) => s + l.incrementBytes!, 0);
+    // The last reading closed the `return` line's interval, so its Mem usage is that reading.
+    assert.is(sum, row(report, 7).memBytes! - entry.memBytes!);
+  }
+});
+
+const RECURSION = `import { profile } from 'ts-memory-profiler';
+class Tree {
+  @profile
+  depth(n: number): number[] {
+    const mine = new Array(1e5).fill(n);
+    if (n === 0) return mine;
+    const below = this.depth(n - 1);
+    return below;
+  }
+}
+export function main() {
+  return new Tree().depth(3).length;
+}
+`;
+
+test('recursion: one report per call, innermost first, the callee counted on the caller call line', () => {
+  const { reports, value } = run(compile(RECURSION));
+  assert.is(value, 1e5);
+  assert.is(reports.length, 4);
+  // Innermost (n = 0) first: it returned at line 6 and never reached line 7.
+  assert.is(row(reports[0], 7).occurrences, 0);
+  assert.is(row(reports[3], 7).occurrences, 1);
+  // The outermost call's line 7 holds the three inner calls' arrays (3 x 800,048 bytes, kept alive
+  // until they return; only the innermost one's array survives, as the result).
+  const inner = row(reports[3], 7).incrementBytes!;
+  assert.ok(inner > 0.6 * 800_048 && inner < 3.5 * 800_048, `call line increment ${inner}`);
+});
+
+const THROWS = `import { profile } from 'ts-memory-profiler';
+class Boom {
+  @profile
+  fail(): never {
+    const big = new Array(1e6).fill(0);
+    throw new RangeError('too big: ' + big.length);
+  }
+}
+export function main() {
+  return new Boom().fail();
+}
+`;
+
+test('a method that throws still writes its report, and the error propagates unchanged', () => {
+  const result = run(compile(THROWS));
+  assert.ok(result.threw);
+  assert.instance(result.error, RangeError);
+  assert.is((result.error as Error).message, 'too big: 1000000');
+  assert.is(result.reports.length, 1);
+  // The throw line's interval is closed by the exit reading.
+  assert.is(row(result.reports[0], 6).occurrences, 1);
+  assert.is(row(result.reports[0], 6).incrementBytes !== null, true);
+});
+
+test('reports of nested profiled calls are not charged to the caller (profiler overhead is hidden)', () => {
+  const source = `import { profile } from 'ts-memory-profiler';
+class Outer {
+  @profile
+  many(): number {
+    let total = 0;
+    for (let i = 0; i < 200; i++) total += this.small(i);
+    return total;
+  }
+  @profile
+  small(i: number): number {
+    return i;
+  }
+}
+export function main() {
+  return new Outer().many();
+}
+`;
+  const { reports } = run(compile(source));
+  assert.is(reports.length, 201);
+  const outer = reports[200];
+  // 200 reports of ~1 KB each were made while line 6 ran; none of it is the user's memory.
+  assert.ok(Math.abs(row(outer, 6).incrementBytes!) < 100 * 1024, `line 6: ${row(outer, 6).incrementBytes}`);
+});
+
+test.run();
