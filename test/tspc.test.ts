@@ -1,0 +1,102 @@
+/**
+ * The real build path a user has: tspc (ts-patch) reading the plugin line from tsconfig.json,
+ * in CommonJS and ESM projects, with TC39 and legacy decorators.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as path from 'path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT, maskFigures, writeProject } from './helpers/compile';
+
+const TSPC = path.join(ROOT, 'node_modules', '.bin', 'tspc');
+
+const PROGRAM = `import { profile } from 'ts-memory-profiler';
+
+class Demo {
+  @profile
+  myFunc(): number[] {
+    const a = new Array(10 ** 6).fill(1);
+    return a;
+  }
+}
+
+console.log(new Demo().myFunc().length);
+`;
+
+function tsconfig(esm: boolean, legacy: boolean): string {
+  return JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      module: esm ? 'nodenext' : 'commonjs',
+      strict: true,
+      outDir: 'out',
+      rootDir: 'src',
+      types: ['node'],
+      skipLibCheck: true,
+      experimentalDecorators: legacy,
+      plugins: [{ transform: 'ts-memory-profiler/transformer' }],
+    },
+    include: ['src'],
+  });
+}
+
+const EXPECTED = (file: string) =>
+  [
+    `Filename: ${file}`,
+    '',
+    'Line #    Mem usage    Increment  Occurrences   Line Contents',
+    '=============================================================',
+    '     4      N.N MiB      N.N MiB           1     @profile',
+    '     5' + ' '.repeat(41) + '  myFunc(): number[] {',
+    '     6      N.N MiB      N.N MiB           1       const a = new Array(10 ** 6).fill(1);',
+    '     7      N.N MiB      N.N MiB           1       return a;',
+    '     8' + ' '.repeat(41) + '  }',
+    '',
+    '',
+    '1000000',
+    '',
+  ].join('\n');
+
+for (const esm of [false, true]) {
+  for (const legacy of [false, true]) {
+    test(`tspc builds a ${esm ? 'ESM' : 'CommonJS'} project (${legacy ? 'experimentalDecorators' : 'TC39 decorators'}) that reports`, () => {
+      const dir = writeProject({
+        'package.json': JSON.stringify({ private: true, ...(esm ? { type: 'module' } : {}) }),
+        'tsconfig.json': tsconfig(esm, legacy),
+        'src/app.ts': PROGRAM,
+      });
+      execFileSync(TSPC, ['-p', dir], { cwd: dir, stdio: 'pipe' });
+      const output = execFileSync(process.execPath, [path.join(dir, 'out', 'app.js')], { cwd: dir, encoding: 'utf8' });
+      assert.fixture(maskFigures(output), EXPECTED(path.join('src', 'app.ts')));
+    });
+  }
+}
+
+test('tspc prints a diagnostic with file and line for @profile on a property, and fails', () => {
+  const dir = writeProject({
+    'package.json': '{"private":true}',
+    'tsconfig.json': tsconfig(false, false),
+    'src/app.ts': `import { profile } from 'ts-memory-profiler';\n\nclass Bad {\n  @profile\n  count = 1;\n}\nnew Bad();\n`,
+  });
+  const result = spawnSync(TSPC, ['-p', dir, '--pretty', 'false'], { cwd: dir, encoding: 'utf8' });
+  assert.is(result.status, 2);
+  assert.match(
+    result.stdout,
+    'src/app.ts(4,3): error TS990001: ts-memory-profiler: @profile can only decorate a method or a get/set accessor, not a property',
+  );
+});
+
+test('the filename is relative to the working directory, absolute outside it', () => {
+  const dir = writeProject({
+    'package.json': '{"private":true}',
+    'tsconfig.json': tsconfig(false, false),
+    'src/app.ts': PROGRAM,
+  });
+  execFileSync(TSPC, ['-p', dir], { cwd: dir, stdio: 'pipe' });
+  const inside = execFileSync(process.execPath, [path.join(dir, 'out', 'app.js')], { cwd: dir, encoding: 'utf8' });
+  assert.match(inside, /^Filename: src\/app\.ts\n/);
+  const outside = execFileSync(process.execPath, [path.join(dir, 'out', 'app.js')], { cwd: path.join(dir, 'out'), encoding: 'utf8' });
+  assert.match(outside, `Filename: ${path.join(dir, 'src', 'app.ts')}\n`);
+});
+
+test.run();
