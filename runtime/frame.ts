@@ -85,15 +85,9 @@ export class Frame {
   /** Probe: work on source line `n` starts now. */
   line(n: number): void {
     if (!this.active) return;
-    const raw = heapReading();
-    const now = raw - hidden;
-    const s = this.stats;
-    const c = this.cur;
-    s[c + INC] += now - this.prev;
-    if (raw > s[c + MEM]) s[c + MEM] = raw;
-    this.prev = now;
+    this.close(heapReading());
     const j = (n - this.base) * SLOTS;
-    s[j + OCC] += 1;
+    this.stats[j + OCC] += 1;
     this.cur = j;
   }
 
