@@ -43,20 +43,26 @@ export function profile(options?: ProfileOptions): (...args: any[]) => any;
 export function profile(target: object, key: Key, descriptor: PropertyDescriptor): any;
 export function profile(value: Function, context: unknown): any;
 export function profile(...args: unknown[]): any {
-  if (isLegacyCall(args) || isStandardCall(args)) return decorate(args, Object.freeze({}));
+  if (isLegacyCall(args) || isStandardCall(args)) return decorate(args, Object.freeze({}), origin(profile));
   if (args.length === 3 && typeof args[2] === 'number') throw notAMethod('a parameter');
   if (args.length > 1) throw new TypeError(`ts-memory-profiler: @profile(options) takes one argument, got ${args.length}`);
   if (typeof args[0] === 'function') throw notAMethod(`a class (${(args[0] as Function).name || 'anonymous'})`);
   const own = validateOptions(args[0], '@profile');
   return function profileDecorator(...inner: unknown[]): any {
-    if (isLegacyCall(inner) || isStandardCall(inner)) return decorate(inner, own);
+    if (isLegacyCall(inner) || isStandardCall(inner)) return decorate(inner, own, origin(profileDecorator));
     if (inner.length === 3 && typeof inner[2] === 'number') throw notAMethod('a parameter');
     throw notAMethod(typeof inner[0] === 'function' ? `a class (${(inner[0] as Function).name || 'anonymous'})` : 'this');
   };
 }
 
-function decorate(args: [object, Key, PropertyDescriptor | undefined] | [Function, StandardContext], own: Readonly<ProfileOptions>): any {
-  const origin = new Error('@profile applied here');
+/** Where the decorator is being applied: the stack from the caller of `entry` (the profiler's frames left out). */
+function origin(entry: Function): Error {
+  const where = new Error('@profile applied here');
+  Error.captureStackTrace(where, entry);
+  return where;
+}
+
+function decorate(args: [object, Key, PropertyDescriptor | undefined] | [Function, StandardContext], own: Readonly<ProfileOptions>, origin: Error): any {
   if (args.length === 3) return decorateLegacy(args[0], args[1], args[2], own, origin);
   return decorateStandard(args[0], args[1], own, origin);
 }

@@ -8,14 +8,15 @@ import type { Site } from './frame';
 import { sayOnce } from './problems';
 import type { LineTable } from './types';
 
-// Frames of the profiler itself and of TypeScript's decorator helpers are not where the user wrote @profile.
+// Frames of TypeScript's decorator helpers (and reflect-metadata's Reflect.decorate, which they call
+// when it exists) are not where the user wrote @profile; the profiler's own frames are already cut.
 const HELPERS = /\b(__decorate|__esDecorate|__runInitializers|__decorateClass|__legacyDecorateClassTS)\b/;
 const LOCATION = /\(?((?:file:\/\/)?[^()\s]+):(\d+):\d+\)?\s*$/;
 
 function decoratorLocation(origin: Error): { file: string; line: number } | undefined {
   const frames = (origin.stack ?? '').split('\n').slice(1);
   for (const frame of frames) {
-    if (HELPERS.test(frame) || frame.includes(__dirname) || frame.includes('node:')) continue;
+    if (HELPERS.test(frame) || frame.includes('node:') || /[\\/]reflect-metadata[\\/]/.test(frame)) continue;
     const match = LOCATION.exec(frame);
     if (!match) continue;
     const file = match[1].startsWith('file://') ? fileURLToPath(match[1]) : match[1];
@@ -24,12 +25,24 @@ function decoratorLocation(origin: Error): { file: string; line: number } | unde
   return undefined;
 }
 
-function sourceLine(file: string, line: number): string | undefined {
+const DECORATOR = /@[\w.$]*profile\b/;
+
+/**
+ * Under tsx or --enable-source-maps the location is in the .ts source, on the decorated member or its
+ * decorator: the decorator's line is then used. In emitted JavaScript it is TypeScript's decorator
+ * helper call, which says nothing to the reader: then there is no source line.
+ */
+function decoratorLine(file: string, line: number): { line: number; text: string } | undefined {
+  let lines: string[];
   try {
-    return fs.readFileSync(file, 'utf8').split(/\r?\n/)[line - 1];
+    lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
   } catch {
     return undefined;
   }
+  for (let at = line; at >= Math.max(1, line - 5); at--) {
+    if (DECORATOR.test(lines[at - 1] ?? '')) return { line: at, text: lines[at - 1] };
+  }
+  return undefined;
 }
 
 export function fallbackTable(site: Site, name: string): LineTable {
@@ -40,9 +53,9 @@ export function fallbackTable(site: Site, name: string): LineTable {
       `to compilerOptions in tsconfig.json and build with tspc (ts-patch) for line-by-line reports.`,
   );
   const where = decoratorLocation(site.origin);
+  const found = where && decoratorLine(where.file, where.line);
   const file = where?.file ?? '<unknown>';
-  const line = where?.line ?? 0;
-  const text = where ? sourceLine(where.file, where.line) : undefined;
-  const source = text !== undefined && text.includes('profile') ? text : `@profile  (${name})`;
+  const line = found?.line ?? where?.line ?? 0;
+  const source = found?.text ?? `@profile  (${name})`;
   return { file, name, static: false, entry: line, first: line, lines: [source] };
 }
