@@ -1,0 +1,330 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the profiler's cost, measured side by side in one run (medians of repeated runs;
+ * these machines are shared and noisy, so trust the ratios more than the absolute times).
+ *
+ *   1. probe cost: a loop of `s += i` profiled vs the same method undecorated, ns per executed
+ *      statement, and the floor: a bare loop calling v8.getHeapStatistics()
+ *   2. the seed's generator example (limit 100000) profiled vs unprofiled
+ *   3. the same two workloads under Python's memory_profiler, where /usr/bin/python3 has it
+ *   4. build time: tspc with and without the plugin on ~200 generated files
+ *
+ * Usage: node bench/run.js [--quick]     (results are what BENCHMARKS.md records)
+ */
+'use strict';
+const { execFileSync, spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, '.tmp', 'bench');
+const BIN = path.join(ROOT, 'node_modules', '.bin');
+const quick = process.argv.includes('--quick');
+const ROUNDS = quick ? 3 : 7;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x, digits = 1) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function write(dir, files) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+}
+
+function tsconfig(extra = {}) {
+  return JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, outDir: 'out', rootDir: 'src', types: ['node'], skipLibCheck: true, ...extra },
+    include: ['src'],
+  });
+}
+const PLUGIN = { plugins: [{ transform: 'ts-memory-profiler/transformer' }] };
+
+// ---- 1 and 2: run-time cost -------------------------------------------------------------------
+
+const LOOP_N = 1e6;
+const LIMIT = 100000;
+
+const WORKLOADS = `import { profile, configure } from 'ts-memory-profiler';
+import { getHeapStatistics } from 'v8';
+
+configure({ stream: { write() { return true; } } });
+
+function sum(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+export class Loop {
+  @profile
+  profiled(n: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      s += i;
+    }
+    return s;
+  }
+
+  plain(n: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      s += i;
+    }
+    return s;
+  }
+
+  floor(n: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const h = getHeapStatistics();
+      s += h.used_heap_size + h.external_memory;
+    }
+    return s;
+  }
+}
+
+export class Seed {
+  @profile({ precision: 4 })
+  profiled(limit: number): number {
+    const THE_LIMIT = limit;
+    const PP = sum(function* () { for (let x = 0; x < THE_LIMIT; x++) yield x * x; }());
+    const a = 1;
+    const NN = sum(Array.from({ length: THE_LIMIT }, (_, x) => x * x));
+    const b = 1;
+    return PP - NN + a - b;
+  }
+
+  plain(limit: number): number {
+    const THE_LIMIT = limit;
+    const PP = sum(function* () { for (let x = 0; x < THE_LIMIT; x++) yield x * x; }());
+    const a = 1;
+    const NN = sum(Array.from({ length: THE_LIMIT }, (_, x) => x * x));
+    const b = 1;
+    return PP - NN + a - b;
+  }
+}
+
+/** Alternates the variants round by round and prints each one's times as JSON. */
+export function measure(rounds: number, variants: Record<string, () => unknown>): void {
+  const times: Record<string, number[]> = {};
+  for (const name of Object.keys(variants)) {
+    variants[name]();
+    times[name] = [];
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of Object.entries(variants)) {
+      const start = process.hrtime.bigint();
+      run();
+      times[name].push(Number(process.hrtime.bigint() - start));
+    }
+  }
+  console.log(JSON.stringify(times));
+}
+`;
+
+const DRIVER = (rounds) => `import { Loop, Seed, measure } from './workloads';
+const loop = new Loop();
+const seed = new Seed();
+measure(${rounds}, {
+  loopProfiled: () => loop.profiled(${LOOP_N}),
+  loopPlain: () => loop.plain(${LOOP_N}),
+  floor: () => loop.floor(${LOOP_N}),
+  seedProfiled: () => seed.profiled(${LIMIT}),
+  seedPlain: () => seed.plain(${LIMIT}),
+});
+`;
+
+function runtimeCost() {
+  const dir = path.join(OUT, 'runtime');
+  write(dir, { 'tsconfig.json': tsconfig(PLUGIN), 'package.json': '{"private":true}', 'src/workloads.ts': WORKLOADS, 'src/driver.ts': DRIVER(ROUNDS) });
+  execFileSync(path.join(BIN, 'tspc'), ['-p', dir], { stdio: 'inherit' });
+  // Three processes, each alternating the variants: the median over all rounds of all processes.
+  const all = {};
+  for (let p = 0; p < 3; p++) {
+    const times = JSON.parse(execFileSync(process.execPath, [path.join(dir, 'out', 'driver.js')], { encoding: 'utf8' }).trim().split('\n').pop());
+    for (const [k, v] of Object.entries(times)) (all[k] ??= []).push(...v);
+  }
+  const m = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, median(v)]));
+  // Statements the profiled loop executes: let s (1), the for header (n + 1), the body (n), return (1).
+  const loopProbes = 2 * LOOP_N + 3;
+  // The seed: 4 simple statements + the generator line (2 * LIMIT + 2) + the array line (LIMIT + 1) + return.
+  const seedProbes = 4 + (2 * LIMIT + 2) + (LIMIT + 1) + 1;
+  return {
+    loopProbes,
+    seedProbes,
+    loopProfiledMs: m.loopProfiled / 1e6,
+    loopPlainMs: m.loopPlain / 1e6,
+    floorNs: m.floor / LOOP_N,
+    probeNs: (m.loopProfiled - m.loopPlain) / loopProbes,
+    loopSlowdown: m.loopProfiled / m.loopPlain,
+    seedProfiledMs: m.seedProfiled / 1e6,
+    seedPlainMs: m.seedPlain / 1e6,
+    seedProbeNs: (m.seedProfiled - m.seedPlain) / seedProbes,
+    seedSlowdown: m.seedProfiled / m.seedPlain,
+  };
+}
+
+// ---- 3: memory_profiler, side by side ---------------------------------------------------------
+
+const PY_N = quick ? 5000 : 20000;
+const PY_LIMIT = quick ? 2000 : 10000;
+const PYTHON = `
+import sys, time, io
+from memory_profiler import profile
+sink = io.StringIO()
+
+def loop_plain(n):
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+@profile(stream=sink)
+def loop_profiled(n):
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+def seed_plain(limit):
+    THE_LIMIT = limit
+    PP = sum(x * x for x in range(THE_LIMIT))
+    a = 1
+    NN = sum([x * x for x in range(THE_LIMIT)])
+    b = 1
+
+@profile(stream=sink, precision=4)
+def seed_profiled(limit):
+    THE_LIMIT = limit
+    PP = sum(x * x for x in range(THE_LIMIT))
+    a = 1
+    NN = sum([x * x for x in range(THE_LIMIT)])
+    b = 1
+
+def best(f, *args):
+    times = []
+    for _ in range(3):
+        t = time.perf_counter(); f(*args); times.append(time.perf_counter() - t)
+    return sorted(times)[1]
+
+n, limit = int(sys.argv[1]), int(sys.argv[2])
+print(best(loop_profiled, n), best(loop_plain, n), best(seed_profiled, limit), best(seed_plain, limit))
+`;
+
+function memoryProfiler() {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import memory_profiler'], { encoding: 'utf8' });
+  if (probe.status !== 0) return undefined;
+  const file = path.join(OUT, 'mprof_bench.py');
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(file, PYTHON);
+  const [loopProf, loopPlain, seedProf, seedPlain] = execFileSync('/usr/bin/python3', [file, String(PY_N), String(PY_LIMIT)], { encoding: 'utf8' })
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  // Line events memory_profiler reads memory at: the same counts as ours (6 for a 5-item loop).
+  const loopLines = 2 * PY_N + 3;
+  // 4 simple lines + the generator expression (2 * limit + 3) + the list comprehension (limit + 3).
+  const seedLines = 4 + (2 * PY_LIMIT + 3) + (PY_LIMIT + 3);
+  return {
+    n: PY_N,
+    limit: PY_LIMIT,
+    loopProfiledMs: loopProf * 1e3,
+    loopPlainMs: loopPlain * 1e3,
+    lineNs: ((loopProf - loopPlain) * 1e9) / loopLines,
+    loopSlowdown: loopProf / loopPlain,
+    seedProfiledMs: seedProf * 1e3,
+    seedPlainMs: seedPlain * 1e3,
+    seedLineNs: ((seedProf - seedPlain) * 1e9) / seedLines,
+    seedSlowdown: seedProf / seedPlain,
+  };
+}
+
+// ---- 4: build time ----------------------------------------------------------------------------
+
+const FILES = 200;
+
+function sourceFile(i, profiled) {
+  const methods = [];
+  for (let m = 0; m < 5; m++) {
+    const decorated = profiled && m === 0;
+    methods.push(`  ${decorated ? '@profile\n  ' : ''}method${m}(items: number[]): number {
+    let total = 0;
+    for (const item of items) {
+      if (item % 2 === 0) {
+        total += item * ${m + 1};
+      } else {
+        total -= item;
+      }
+    }
+    const doubled = items.map((x) => x * 2).filter((x) => x > ${i});
+    return total + doubled.length;
+  }`);
+  }
+  return `${profiled ? "import { profile } from 'ts-memory-profiler';\n" : ''}
+export interface Options${i} { name: string; size: number; }
+
+export class Service${i} {
+  constructor(private readonly options: Options${i}) {}
+${methods.join('\n\n')}
+}
+`;
+}
+
+function buildTime() {
+  const variants = {
+    tsc: { files: false, tool: 'tsc', plugin: false },
+    tspc: { files: false, tool: 'tspc', plugin: false },
+    tspcPlugin: { files: false, tool: 'tspc', plugin: true },
+    tspcPlugin100: { files: true, tool: 'tspc', plugin: true },
+  };
+  const dirs = {};
+  for (const [name, v] of Object.entries(variants)) {
+    const files = { 'package.json': '{"private":true}', 'tsconfig.json': tsconfig(v.plugin ? PLUGIN : {}) };
+    // 100 profiled methods: one in each of the first 100 files.
+    for (let i = 0; i < FILES; i++) files[`src/service${i}.ts`] = sourceFile(i, v.files && i < 100);
+    dirs[name] = path.join(OUT, `build-${name}`);
+    write(dirs[name], files);
+  }
+  const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const rounds = quick ? 1 : 3;
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, v] of Object.entries(variants)) {
+      const start = process.hrtime.bigint();
+      execFileSync(path.join(BIN, v.tool), ['-p', dirs[name]], { stdio: 'inherit' });
+      times[name].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+// ---- report -----------------------------------------------------------------------------------
+
+function main() {
+  console.log(`# ts-memory-profiler benchmarks (${quick ? 'quick' : 'full'} run, node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
+  const rt = runtimeCost();
+  const py = memoryProfiler();
+  console.log('## Run-time cost (heap backend)\n');
+  console.log('| workload | unprofiled | profiled | slowdown | cost per executed statement |');
+  console.log('|---|---:|---:|---:|---:|');
+  console.log(`| floor: bare loop of v8.getHeapStatistics() | | | | ${fmt(rt.floorNs)} ns per call |`);
+  console.log(`| loop of \`s += i\`, n = 1e6 (${rt.loopProbes.toLocaleString('en-US')} statements) | ${fmt(rt.loopPlainMs)} ms | ${fmt(rt.loopProfiledMs)} ms | ${fmt(rt.loopSlowdown)}x | ${fmt(rt.probeNs)} ns (${fmt(rt.probeNs / rt.floorNs, 2)}x the floor) |`);
+  console.log(`| seed generator example, limit ${LIMIT} (${rt.seedProbes.toLocaleString('en-US')} statements) | ${fmt(rt.seedPlainMs)} ms | ${fmt(rt.seedProfiledMs)} ms | ${fmt(rt.seedSlowdown)}x | ${fmt(rt.seedProbeNs)} ns |`);
+  if (py) {
+    console.log(`| memory_profiler: loop, n = ${py.n} | ${fmt(py.loopPlainMs)} ms | ${fmt(py.loopProfiledMs)} ms | ${fmt(py.loopSlowdown, 0)}x | ${fmt(py.lineNs / 1000)} µs per line |`);
+    console.log(`| memory_profiler: seed example, limit ${py.limit} | ${fmt(py.seedPlainMs)} ms | ${fmt(py.seedProfiledMs)} ms | ${fmt(py.seedSlowdown, 0)}x | ${fmt(py.seedLineNs / 1000)} µs per line |`);
+    console.log(`\nPer executed line, memory_profiler costs ${fmt(py.lineNs / rt.probeNs, 0)}x what a probe costs here (loop), ${fmt(py.seedLineNs / rt.seedProbeNs, 0)}x (seed example).`);
+  } else {
+    console.log('\n(memory_profiler is not installed for /usr/bin/python3: `apt-get install python3-memory-profiler` to compare.)');
+  }
+  const b = buildTime();
+  console.log(`\n## Build time, ${FILES} files (median of ${quick ? 1 : 3})\n`);
+  console.log('| build | time | vs tspc without the plugin |');
+  console.log('|---|---:|---:|');
+  console.log(`| tsc | ${fmt(b.tsc, 0)} ms | ${fmt(b.tsc / b.tspc, 2)}x |`);
+  console.log(`| tspc, no plugin | ${fmt(b.tspc, 0)} ms | 1.00x |`);
+  console.log(`| tspc + plugin, no file uses @profile | ${fmt(b.tspcPlugin, 0)} ms | ${fmt(b.tspcPlugin / b.tspc, 2)}x |`);
+  console.log(`| tspc + plugin, 100 profiled methods | ${fmt(b.tspcPlugin100, 0)} ms | ${fmt(b.tspcPlugin100 / b.tspc, 2)}x |`);
+}
+
+main();
