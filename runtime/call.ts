@@ -2,10 +2,11 @@
  * One call of a decorated method, from the wrapper's entry to the written report.
  */
 import { fallbackTable } from './fallback';
-import { Frame, heapReading, swapPending, unseen, type Site } from './frame';
+import { Frame, swapPending, unseen, type Site } from './frame';
+import { readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
 import { buildReport, formatJson, formatText } from './report';
-import { isEnabled, resolveOptions } from './settings';
+import { isEnabled, resolveBackend, resolveOptions } from './settings';
 
 export function callProfiled(site: Site, original: Function, thisArg: unknown, args: ArrayLike<unknown>): unknown {
   if (!isEnabled(site.own)) {
@@ -17,8 +18,9 @@ export function callProfiled(site: Site, original: Function, thisArg: unknown, a
       swapPending(previous);
     }
   }
-  const frame = unseen(() => new Frame(site));
-  frame.entryRaw = heapReading();
+  const backend = resolveBackend(site.own);
+  const frame = unseen(() => new Frame(site, readerFor(backend), backend));
+  frame.entryRaw = frame.read();
   const previous = swapPending(frame);
   try {
     return Reflect.apply(original, thisArg, args);
@@ -30,7 +32,7 @@ export function callProfiled(site: Site, original: Function, thisArg: unknown, a
 
 /** Exit reading, then the report; nothing here may throw into the profiled method's caller. */
 function finish(frame: Frame, thisArg: unknown): void {
-  frame.end(heapReading());
+  frame.end(frame.read());
   unseen(() => {
     try {
       writeReport(frame, thisArg);
@@ -49,7 +51,7 @@ function writeReport(frame: Frame, thisArg: unknown): void {
     table = site.fallback ??= fallbackTable(site, site.describe(thisArg));
     frame.stats = new Float64Array([frame.exitRaw, Math.max(frame.entryRaw, frame.exitRaw), 1]);
   }
-  const report = buildReport(frame, table, table.name, options.precision);
+  const report = buildReport(frame, table, table.name, options.precision, frame.backend);
   const text = options.format === 'json' ? formatJson(report) : formatText(report);
   try {
     options.stream.write(text);

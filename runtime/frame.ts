@@ -9,15 +9,8 @@
  * The probe is the hot path: it must not allocate (that would show up in the numbers it takes), so
  * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
  */
-import { getHeapStatistics, setFlagsFromString } from 'v8';
-import { runInNewContext } from 'vm';
+import { exposeGc, heapReading, type Backend } from './readings';
 import type { LineTable, ProfileOptions } from './types';
-
-/** V8 used heap plus external memory (ArrayBuffers, Buffers): the 'heap' reading, ~190 ns. */
-export function heapReading(): number {
-  const h = getHeapStatistics();
-  return h.used_heap_size + h.external_memory;
-}
 
 /**
  * Bytes the profiler itself allocated while profiled calls were running (frames, reports of nested
@@ -76,8 +69,19 @@ export class Frame {
   entryRaw = 0;
   /** Raw reading at exit. */
   exitRaw = 0;
+  readonly hides: boolean;
 
-  constructor(readonly site: Site | null) {
+  /**
+   * @param read the backend's reading
+   * @param hides whether increments leave out the profiler's own allocations (`hidden`); not for
+   *   'exact', whose readings follow a full GC that has already freed them
+   */
+  constructor(
+    readonly site: Site | null,
+    readonly read: () => number = heapReading,
+    readonly backend: Backend = 'heap',
+  ) {
+    this.hides = backend !== 'exact';
     const table = site?.table;
     this.stats = table ? new Float64Array(table.lines.length * SLOTS) : NO_STATS;
   }
@@ -85,7 +89,7 @@ export class Frame {
   /** Probe: work on source line `n` starts now. */
   line(n: number): void {
     if (!this.active) return;
-    this.close(heapReading());
+    this.close(this.read());
     const j = (n - this.base) * SLOTS;
     this.stats[j + OCC] += 1;
     this.cur = j;
@@ -99,12 +103,12 @@ export class Frame {
   /** Leaving it: charge its last line, and the caller's line owns the work again. */
   restore(saved: number): void {
     if (!this.active) return;
-    this.close(heapReading());
+    this.close(this.read());
     this.cur = saved;
   }
 
   private close(raw: number): void {
-    const now = raw - hidden;
+    const now = this.hides ? raw - hidden : raw;
     const s = this.stats;
     const c = this.cur;
     s[c + INC] += now - this.prev;
@@ -119,13 +123,13 @@ export class Frame {
     this.claimed = true;
     this.table = table;
     this.base = table.first;
-    const raw = heapReading();
+    const raw = this.read();
     const j = (table.entry - table.first) * SLOTS;
     // The @profile line carries the entry reading, its increment measured from 0 (as memory_profiler).
     this.stats[j + INC] = raw;
     this.stats[j + MEM] = raw;
     this.stats[j + OCC] = 1;
-    this.prev = raw - hidden;
+    this.prev = this.hides ? raw - hidden : raw;
     this.cur = j;
     this.active = true;
   }
@@ -164,6 +168,11 @@ export function swapPending(frame: Frame | null): Frame | null {
   return previous;
 }
 
+/** The probe as the transformer emits it: work on line `n` of `frame`'s method starts now. */
+export function line(frame: Frame, n: number): void {
+  frame.line(n);
+}
+
 /** Called by the instrumented body's first statement: its frame, or IDLE when it is not profiled. */
 export function enter(table: LineTable): Frame {
   const frame = pending;
@@ -194,8 +203,8 @@ export function warmUp(): void {
   for (let batch = 0; batch < 200 && quiet < 2; batch++) {
     const before = heapReading();
     for (let i = 0; i < 500; i++) {
-      frame.line(1 + (i & 3));
-      IDLE.line(2);
+      line(frame, 1 + (i & 3));
+      line(IDLE, 2);
       IDLE.restore(frame.save());
       frame.restore(frame.save());
     }
@@ -216,18 +225,4 @@ function collectYoungGarbage(): void {
   } catch {
     // Only a cosmetic loss: one early line may show the warm-up's garbage being freed.
   }
-}
-
-let exposedGc: ((options?: { type?: 'minor' | 'major' }) => void) | undefined;
-
-/** V8's `gc()` without asking the user for --expose-gc: set the flag, take it from a fresh context, unset it. */
-export function exposeGc(): (options?: { type?: 'minor' | 'major' }) => void {
-  if (exposedGc) return exposedGc;
-  setFlagsFromString('--expose-gc');
-  try {
-    exposedGc = runInNewContext('gc');
-  } finally {
-    setFlagsFromString('--no-expose-gc');
-  }
-  return exposedGc!;
 }

@@ -8,5 +8,5 @@ export { formatText, formatJson, formatMiB } from './report';
 export type { LineTable, ProfileOptions, Report, ReportLine, ReportStream } from './types';
 
 // Called by code that the transformer emits; not meant to be called by hand.
-export { enter as __enter } from './frame';
+export { enter as __enter, line as __line } from './frame';
 export { register as __register } from './registry';

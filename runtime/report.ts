@@ -4,9 +4,10 @@
  */
 import * as path from 'path';
 import type { Frame } from './frame';
+import type { Backend } from './readings';
 import type { LineTable, Report } from './types';
 
-export function buildReport(frame: Frame, table: LineTable, name: string, precision: number): Report {
+export function buildReport(frame: Frame, table: LineTable, name: string, precision: number, backend: Backend): Report {
   const lines = table.lines.map((source, index) => {
     const occurrences = frame.occurrences(index);
     const ran = occurrences > 0;
@@ -18,7 +19,7 @@ export function buildReport(frame: Frame, table: LineTable, name: string, precis
       incrementBytes: ran ? frame.increment(index) : null,
     };
   });
-  return { file: displayPath(table.file), name, precision, backend: 'heap', lines };
+  return { file: displayPath(table.file), name, precision, backend, lines };
 }
 
 /** The source path relative to the working directory when it is inside it, else absolute. */

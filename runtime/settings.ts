@@ -3,6 +3,7 @@
  * option at a call: the decorator's own value, then `configure`'s, then the built-in default.
  */
 import { validateOptions } from './options';
+import type { Backend } from './readings';
 import type { ProfileOptions, ReportStream } from './types';
 
 /** `TS_MEMORY_PROFILER=off` (or `0`, `false`): every `@profile` leaves its method as it was. */
@@ -28,6 +29,10 @@ export interface Resolved {
   stream: ReportStream;
   format: 'text' | 'json';
   onReport: ProfileOptions['onReport'];
+}
+
+export function resolveBackend(own: Readonly<ProfileOptions>): Backend {
+  return own.backend ?? configured.backend ?? 'heap';
 }
 
 export function isEnabled(own: Readonly<ProfileOptions>): boolean {

@@ -41,7 +41,8 @@ export interface Report {
   file: string;
   name: string;
   precision: number;
-  backend: 'heap';
+  /** Which reading the figures come from: see the `backend` option. */
+  backend: 'heap' | 'rss' | 'exact';
   lines: ReportLine[];
 }
 
@@ -56,4 +57,10 @@ export interface ProfileOptions {
   onReport?: (report: Report) => void;
   /** `false` runs the method as if it were not decorated (default true). */
   enabled?: boolean;
+  /**
+   * What a reading is: `'heap'` (default) V8 used heap + external memory; `'rss'` the process's
+   * resident memory, like memory_profiler; `'exact'` a full GC before each reading, so each figure
+   * is retained bytes, the same from run to run (slow: milliseconds per reading).
+   */
+  backend?: 'heap' | 'rss' | 'exact';
 }

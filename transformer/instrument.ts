@@ -1,5 +1,5 @@
 /**
- * The visitor that puts probes into profiled methods. A probe, `frame.line(n)`, marks the start of
+ * The visitor that puts probes into profiled methods. A probe, `__mp.__line(frame, n)`, marks the start of
  * line n's work; the runtime charges each interval between readings to the line whose work it was.
  *
  * Where probes go (and where they may not), statement by statement:
@@ -377,9 +377,15 @@ export class Instrumenter {
     return original.pos >= 0 ? this.lineAtPosition(original.getStart(this.file)) : undefined;
   }
 
+  /**
+   * `__mp.__line(frame, n)`. Not `frame.line(n)`: loading the runtime into a temporary register also
+   * overwrites the temporaries the previous statement left in the interpreter's frame, which the GC
+   * counts as live; otherwise in 'exact' mode `b = null` would show its drop only a line later.
+   */
   private probe(line: number | undefined): ts.Expression {
     if (line === undefined) return this.f.createVoidZero();
-    return this.f.createCallExpression(this.f.createPropertyAccessExpression(this.frame!, 'line'), undefined, [this.f.createNumericLiteral(line)]);
+    const f = this.f;
+    return f.createCallExpression(f.createPropertyAccessExpression(this.emitter.runtime, '__line'), undefined, [this.frame!, f.createNumericLiteral(line)]);
   }
 
   private probeStatement(line: number | undefined): ts.Statement[] {
