@@ -1,5 +1,9 @@
 // The seed's first example as a class method: a small array kept, a big one made and dropped.
-import { profile } from 'ts-memory-profiler';
+// Usage: node examples/out/basic.js [heap|rss|exact]   (the reading to use; the demo shows heap and exact)
+import { configure, profile } from 'ts-memory-profiler';
+
+const backend = process.argv[2];
+if (backend === 'heap' || backend === 'rss' || backend === 'exact') configure({ backend });
 
 class Demo {
   @profile

@@ -13,5 +13,6 @@ const run = (file, ...args) => {
 console.log('$ tspc -p examples');
 execFileSync(tspc, ['-p', path.join(__dirname, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
 run('basic.js');
+run('basic.js', 'exact');
 run('generators.js', '10000');
 run('generators.js', '100000');
