@@ -2,7 +2,7 @@
  * One call of a decorated method, from the wrapper's entry to the written report.
  */
 import { fallbackTable } from './fallback';
-import { Frame, swapPending, unseen, type Site } from './frame';
+import { Frame, swapPending, unseenFrom, unseenUntil, type Site } from './frame';
 import { readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
 import { buildReport, formatJson, formatText } from './report';
@@ -19,27 +19,30 @@ export function callProfiled(site: Site, original: Function, thisArg: unknown, a
     }
   }
   const backend = resolveBackend(site.own);
-  const frame = unseen(() => new Frame(site, readerFor(backend), backend));
+  const mark = unseenFrom();
+  const frame = new Frame(site, readerFor(backend), backend);
+  unseenUntil(mark);
   frame.entryRaw = frame.read();
   const previous = swapPending(frame);
   try {
     return Reflect.apply(original, thisArg, args);
   } finally {
+    // The exit reading first, before anything here allocates.
+    frame.end(frame.read());
     swapPending(previous);
     finish(frame, thisArg);
   }
 }
 
-/** Exit reading, then the report; nothing here may throw into the profiled method's caller. */
+/** The report; nothing here may throw into the profiled method's caller. */
 function finish(frame: Frame, thisArg: unknown): void {
-  frame.end(frame.read());
-  unseen(() => {
-    try {
-      writeReport(frame, thisArg);
-    } catch (error) {
-      sayOnce('report', `could not make a report: ${describeError(error)}`);
-    }
-  });
+  const mark = unseenFrom();
+  try {
+    writeReport(frame, thisArg);
+  } catch (error) {
+    sayOnce('report', `could not make a report: ${describeError(error)}`);
+  }
+  unseenUntil(mark);
 }
 
 function writeReport(frame: Frame, thisArg: unknown): void {

@@ -19,15 +19,18 @@ import type { LineTable, ProfileOptions } from './types';
  */
 let hidden = 0;
 
-/** Runs `work` and keeps what it allocated out of every increment. Returns what `work` returns. */
-export function unseen<T>(work: () => T): T {
-  const before = heapReading();
-  try {
-    return work();
-  } finally {
-    const grown = heapReading() - before;
-    if (grown > 0) hidden += grown;
-  }
+/**
+ * Brackets profiler work whose allocations stay out of every increment: `const mark = unseenFrom()`,
+ * the work, then `unseenUntil(mark)`. (Not a callback: a closure would allocate its context before
+ * the work, inside the interval being measured.)
+ */
+export function unseenFrom(): number {
+  return heapReading();
+}
+
+export function unseenUntil(mark: number): void {
+  const grown = heapReading() - mark;
+  if (grown > 0) hidden += grown;
 }
 
 /** What a decorated method keeps between its calls. */
@@ -119,7 +122,11 @@ export class Frame {
   /** The instrumented body took this frame: size it for the table and take the entry reading. */
   begin(table: LineTable): void {
     const size = table.lines.length * SLOTS;
-    if (this.stats.length !== size) this.stats = unseen(() => new Float64Array(size));
+    if (this.stats.length !== size) {
+      const mark = unseenFrom();
+      this.stats = new Float64Array(size);
+      unseenUntil(mark);
+    }
     this.claimed = true;
     this.table = table;
     this.base = table.first;
