@@ -30,6 +30,11 @@ function isLegacyCall(args: unknown[]): args is [object, Key, PropertyDescriptor
   return args.length === 3 && (typeof target === 'object' || typeof target === 'function') && target !== null && isKey(key);
 }
 
+/** Legacy parameter decorators get `(target, key, index)`; the key is undefined for constructor parameters. */
+function isParameterCall(args: unknown[]): boolean {
+  return args.length === 3 && typeof args[2] === 'number';
+}
+
 function isStandardCall(args: unknown[]): args is [Function, StandardContext] {
   const context = args[1] as StandardContext | null;
   return args.length === 2 && typeof context === 'object' && context !== null && typeof context.kind === 'string' && 'name' in context;
@@ -43,14 +48,14 @@ export function profile(options?: ProfileOptions): (...args: any[]) => any;
 export function profile(target: object, key: Key, descriptor: PropertyDescriptor): any;
 export function profile(value: Function, context: unknown): any;
 export function profile(...args: unknown[]): any {
+  if (isParameterCall(args)) throw notAMethod('a parameter');
   if (isLegacyCall(args) || isStandardCall(args)) return decorate(args, Object.freeze({}), origin(profile));
-  if (args.length === 3 && typeof args[2] === 'number') throw notAMethod('a parameter');
   if (args.length > 1) throw new TypeError(`ts-memory-profiler: @profile(options) takes one argument, got ${args.length}`);
   if (typeof args[0] === 'function') throw notAMethod(`a class (${(args[0] as Function).name || 'anonymous'})`);
   const own = validateOptions(args[0], '@profile');
   return function profileDecorator(...inner: unknown[]): any {
+    if (isParameterCall(inner)) throw notAMethod('a parameter');
     if (isLegacyCall(inner) || isStandardCall(inner)) return decorate(inner, own, origin(profileDecorator));
-    if (inner.length === 3 && typeof inner[2] === 'number') throw notAMethod('a parameter');
     throw notAMethod(typeof inner[0] === 'function' ? `a class (${(inner[0] as Function).name || 'anonymous'})` : 'this');
   };
 }
