@@ -3,6 +3,7 @@
  * the way ts-patch calls it) and runs the result. Fixture files live under <repo>/.tmp so that
  * `import ... from 'ts-memory-profiler'` resolves to this package, as it does for a user.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Module = require('module');
@@ -170,4 +171,26 @@ export function maskFigures(text: string): string {
 /** The rows of a report as [line, occurrences] pairs, for lines that ran. */
 export function occurrences(report: Report): Array<[number, number]> {
   return report.lines.filter((l) => l.occurrences > 0).map((l) => [l.line, l.occurrences]);
+}
+
+/**
+ * Runs compiled CommonJS in a node process of its own (a small heap: what 'exact' costs there is
+ * what a user sees) and returns the reports it wrote, as JSON, and main()'s result.
+ */
+export function runInChild(compiled: Compiled): { reports: Report[]; value: unknown } {
+  const dir = writeProject({
+    'fixture.js': compiled.js,
+    'start.js': `const { configure } = require('ts-memory-profiler');
+configure({ format: 'json' });
+const value = require('./fixture.js').main();
+process.stdout.write('RESULT ' + JSON.stringify(value === undefined ? null : value) + '\\n');
+`,
+  });
+  const output = execFileSync(process.execPath, [path.join(dir, 'start.js')], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const lines = output.split('\n');
+  const result = lines.find((l) => l.startsWith('RESULT '));
+  return {
+    reports: lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Report),
+    value: result === undefined ? undefined : JSON.parse(result.slice(7)),
+  };
 }
