@@ -317,7 +317,7 @@ function main() {
   console.log(`# ts-memory-profiler benchmarks (${quick ? 'quick' : 'full'} run, node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
   const rt = runtimeCost();
   const py = memoryProfiler();
-  console.log('## Run-time cost (heap backend)\n');
+  console.log('## Run-time cost\n');
   console.log('| workload | unprofiled | profiled | slowdown | cost per executed statement |');
   console.log('|---|---:|---:|---:|---:|');
   console.log(`| floor: bare loop of v8.getHeapStatistics() | | | | ${fmt(rt.floorNs)} ns per call |`);
