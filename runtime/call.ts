@@ -2,11 +2,12 @@
  * One call of a decorated method, from the wrapper's entry to the written report.
  */
 import { fallbackTable } from './fallback';
-import { Frame, swapPending, unseenFrom, unseenUntil, type Site } from './frame';
+import { Frame, SLOTS, swapPending, unseenFrom, unseenUntil, type Site } from './frame';
+import { GcRecorder, whenTimed, type Collection } from './gc';
 import { readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
 import { buildReport, formatJson, formatText } from './report';
-import { isEnabled, resolveBackend, resolveOptions } from './settings';
+import { isEnabled, resolveBackend, resolveOptions, wantsGc } from './settings';
 
 export function callProfiled(site: Site, original: Function, thisArg: unknown, args: ArrayLike<unknown>): unknown {
   if (!isEnabled(site.own)) {
@@ -21,6 +22,7 @@ export function callProfiled(site: Site, original: Function, thisArg: unknown, a
   const backend = resolveBackend(site.own);
   const mark = unseenFrom();
   const frame = new Frame(site, readerFor(backend), backend);
+  if (wantsGc(site.own)) frame.gc = new GcRecorder();
   unseenUntil(mark);
   frame.entryRaw = frame.read();
   const previous = swapPending(frame);
@@ -34,18 +36,39 @@ export function callProfiled(site: Site, original: Function, thisArg: unknown, a
   }
 }
 
-/** The report; nothing here may throw into the profiled method's caller. */
+/**
+ * The report: at once, or with `gc: true` once V8 has said when the call's collections ran (at once
+ * when there was none). Nothing here may throw into the profiled method's caller.
+ */
 function finish(frame: Frame, thisArg: unknown): void {
+  const recorder = frame.gc;
+  if (recorder === null) return deliver(frame, thisArg, undefined);
+  const mark = unseenFrom();
+  const freed = recorder.stop();
+  unseenUntil(mark);
+  whenTimed(recorder, freed, (collections) => {
+    deliver(frame, thisArg, collections && frame.claimed ? freedByLine(frame, recorder, collections) : undefined);
+  });
+}
+
+/** What the collections freed, added up per line of the table (by line index). */
+function freedByLine(frame: Frame, recorder: GcRecorder, collections: Collection[]): Float64Array {
+  const freed = new Float64Array(frame.stats.length / SLOTS);
+  for (const collection of collections) freed[recorder.slotAt(collection.start) / SLOTS] += collection.freed;
+  return freed;
+}
+
+function deliver(frame: Frame, thisArg: unknown, gcFreed: Float64Array | undefined): void {
   const mark = unseenFrom();
   try {
-    writeReport(frame, thisArg);
+    writeReport(frame, thisArg, gcFreed);
   } catch (error) {
     sayOnce('report', `could not make a report: ${describeError(error)}`);
   }
   unseenUntil(mark);
 }
 
-function writeReport(frame: Frame, thisArg: unknown): void {
+function writeReport(frame: Frame, thisArg: unknown, gcFreed: Float64Array | undefined): void {
   const site = frame.site!;
   const options = resolveOptions(site.own);
   let table = frame.table;
@@ -54,7 +77,7 @@ function writeReport(frame: Frame, thisArg: unknown): void {
     table = site.fallback ??= fallbackTable(site, site.describe(thisArg));
     frame.stats = new Float64Array([frame.exitRaw, Math.max(frame.entryRaw, frame.exitRaw), 1]);
   }
-  const report = buildReport(frame, table, table.name, options.precision, frame.backend);
+  const report = buildReport(frame, table, table.name, options.precision, frame.backend, frame.claimed ? gcFreed : undefined);
   const text = options.format === 'json' ? formatJson(report) : formatText(report);
   try {
     options.stream.write(text);

@@ -9,6 +9,7 @@
  * The probe is the hot path: it must not allocate (that would show up in the numbers it takes), so
  * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
  */
+import { MARK_GARBAGE, type GcRecorder } from './gc';
 import { exposeGc, heapReading, type Backend } from './readings';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -73,6 +74,8 @@ export class Frame {
   /** Raw reading at exit. */
   exitRaw = 0;
   readonly hides: boolean;
+  /** `gc: true`: the time and charged line of each reading, to place collections; null otherwise. */
+  gc: GcRecorder | null = null;
 
   /**
    * @param read the backend's reading
@@ -117,6 +120,18 @@ export class Frame {
     s[c + INC] += now - this.prev;
     if (raw > s[c + MEM]) s[c + MEM] = raw;
     this.prev = now;
+    if (this.gc !== null) this.markCollections(c);
+  }
+
+  private markCollections(slot: number): void {
+    const gc = this.gc!;
+    if (gc.full) {
+      const mark = unseenFrom();
+      gc.grow();
+      unseenUntil(mark);
+    }
+    gc.mark(slot);
+    if (this.hides) hidden += MARK_GARBAGE;
   }
 
   /** The instrumented body took this frame: size it for the table and take the entry reading. */

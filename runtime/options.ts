@@ -20,6 +20,7 @@ export const OPTION_RULES: { readonly [K in keyof Required<ProfileOptions>]: Rul
   format: (v) => (v === 'text' || v === 'json' ? undefined : "must be 'text' or 'json'"),
   onReport: (v) => (isFunction(v) ? undefined : 'must be a function'),
   enabled: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
+  gc: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
   backend: (v) => (v === 'heap' || v === 'rss' || v === 'exact' ? undefined : "must be 'heap', 'rss' or 'exact'"),
 };
 

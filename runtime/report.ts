@@ -5,19 +5,28 @@
 import * as path from 'path';
 import type { Frame } from './frame';
 import type { Backend } from './readings';
-import type { LineTable, Report } from './types';
+import type { LineTable, Report, ReportLine } from './types';
 
-export function buildReport(frame: Frame, table: LineTable, name: string, precision: number, backend: Backend): Report {
-  const lines = table.lines.map((source, index) => {
+/**
+ * @param gcFreed with `gc: true`, bytes freed by collections inside each line's intervals (by line
+ *   index); the report then has the Allocated and GC freed figures
+ */
+export function buildReport(frame: Frame, table: LineTable, name: string, precision: number, backend: Backend, gcFreed?: Float64Array): Report {
+  const lines = table.lines.map((source, index): ReportLine => {
     const occurrences = frame.occurrences(index);
     const ran = occurrences > 0;
-    return {
+    const line: ReportLine = {
       line: table.first + index,
       source,
       occurrences,
       memBytes: ran ? frame.mem(index) : null,
       incrementBytes: ran ? frame.increment(index) : null,
     };
+    if (gcFreed) {
+      line.allocatedBytes = ran ? frame.increment(index) + gcFreed[index] : null;
+      line.gcFreedBytes = ran ? gcFreed[index] : null;
+    }
+    return line;
   });
   return { file: displayPath(table.file), name, precision, backend, lines };
 }
@@ -29,7 +38,11 @@ export function displayPath(file: string): string {
   return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
+// memory_profiler's row template, '{0:>6} {1:>12} {2:>12}  {3:>10}   {4}', applied to the titles too
+// ('Occurrences' overflows its 10 columns by one, as in memory_profiler). `gc: true` inserts
+// Allocated and GC freed after Occurrences, each like Increment.
 const HEADER = 'Line #    Mem usage    Increment  Occurrences   Line Contents';
+const GC_HEADER = 'Line #    Mem usage    Increment  Occurrences    Allocated     GC freed   Line Contents';
 const MIB = 2n ** 20n;
 
 /**
@@ -51,16 +64,18 @@ export function formatMiB(bytes: number, precision: number): string {
 }
 
 export function formatText(report: Report): string {
-  const out = [`Filename: ${report.file}`, '', HEADER, '='.repeat(HEADER.length)];
+  const gc = report.lines.some((row) => row.allocatedBytes !== undefined);
+  const header = gc ? GC_HEADER : HEADER;
+  const out = [`Filename: ${report.file}`, '', header, '='.repeat(header.length)];
+  const mib = (bytes: number) => formatMiB(bytes, report.precision).padStart(12);
   for (const row of report.lines) {
     const number = String(row.line).padStart(6);
     if (row.occurrences === 0 || row.memBytes === null || row.incrementBytes === null) {
-      out.push(`${number} ${''.padStart(12)} ${''.padStart(12)}  ${''.padStart(10)}   ${row.source}`);
-    } else {
-      const mem = formatMiB(row.memBytes, report.precision).padStart(12);
-      const inc = formatMiB(row.incrementBytes, report.precision).padStart(12);
-      out.push(`${number} ${mem} ${inc}  ${String(row.occurrences).padStart(10)}   ${row.source}`);
+      out.push(`${number} ${''.padStart(12)} ${''.padStart(12)}  ${''.padStart(10)}${gc ? ' '.repeat(26) : ''}   ${row.source}`);
+      continue;
     }
+    const collected = gc ? ` ${mib(row.allocatedBytes ?? 0)} ${mib(row.gcFreedBytes ?? 0)}` : '';
+    out.push(`${number} ${mib(row.memBytes)} ${mib(row.incrementBytes)}  ${String(row.occurrences).padStart(10)}${collected}   ${row.source}`);
   }
   return out.join('\n') + '\n\n\n';
 }

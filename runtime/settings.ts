@@ -35,6 +35,10 @@ export function resolveBackend(own: Readonly<ProfileOptions>): Backend {
   return own.backend ?? configured.backend ?? 'heap';
 }
 
+export function wantsGc(own: Readonly<ProfileOptions>): boolean {
+  return own.gc ?? configured.gc ?? false;
+}
+
 export function isEnabled(own: Readonly<ProfileOptions>): boolean {
   return own.enabled ?? configured.enabled ?? true;
 }

@@ -34,6 +34,10 @@ export interface ReportLine {
   memBytes: number | null;
   /** Sum of the line's intervals (reading at the end minus the reading before); null when it never ran. */
   incrementBytes: number | null;
+  /** With `gc: true`: bytes the line allocated, garbage collected inside it included (increment + GC freed). */
+  allocatedBytes?: number | null;
+  /** With `gc: true`: bytes that garbage collections inside the line's intervals freed. */
+  gcFreedBytes?: number | null;
 }
 
 export interface Report {
@@ -63,4 +67,10 @@ export interface ProfileOptions {
    * is retained bytes, the same from run to run (slow: milliseconds per reading).
    */
   backend?: 'heap' | 'rss' | 'exact';
+  /**
+   * Adds the columns Allocated and GC freed: what each line allocated, garbage collected inside it
+   * included, and what collections inside it freed. The report is then written on the next turn of
+   * the event loop after the return (when V8 has said when each collection ran).
+   */
+  gc?: boolean;
 }
