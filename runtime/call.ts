@@ -2,9 +2,9 @@
  * One call of a decorated method, from the wrapper's entry to the written report.
  */
 import { fallbackTable } from './fallback';
-import { Frame, SLOTS, swapPending, unseenFrom, unseenUntil, type Site } from './frame';
-import { GcRecorder, whenTimed, type Collection } from './gc';
-import { readerFor } from './readings';
+import { Frame, SLOTS, swapPending, unseenFrom, unseenUntil, warmUp, type Site } from './frame';
+import { GcRecorder, attribute, whenTimed, type Attribution } from './gc';
+import { heapReading, readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
 import { buildReport, formatJson, formatText } from './report';
 import { isEnabled, resolveBackend, resolveOptions, wantsGc } from './settings';
@@ -22,8 +22,13 @@ export function callProfiled(site: Site, original: Function, thisArg: unknown, a
   const backend = resolveBackend(site.own);
   const mark = unseenFrom();
   const frame = new Frame(site, readerFor(backend), backend);
-  if (wantsGc(site.own)) frame.gc = new GcRecorder();
   unseenUntil(mark);
+  if (wantsGc(site.own)) {
+    warmUp(true);
+    const before = heapReading();
+    frame.gc = new GcRecorder();
+    frame.own = heapReading() - before;
+  }
   frame.entryRaw = frame.read();
   const previous = swapPending(frame);
   try {
@@ -47,18 +52,11 @@ function finish(frame: Frame, thisArg: unknown): void {
   const freed = recorder.stop();
   unseenUntil(mark);
   whenTimed(recorder, freed, (collections) => {
-    deliver(frame, thisArg, collections && frame.claimed ? freedByLine(frame, recorder, collections) : undefined);
+    deliver(frame, thisArg, collections && frame.claimed ? attribute(recorder, collections, frame.stats.length / SLOTS, SLOTS, frame.backend === 'heap') : undefined);
   });
 }
 
-/** What the collections freed, added up per line of the table (by line index). */
-function freedByLine(frame: Frame, recorder: GcRecorder, collections: Collection[]): Float64Array {
-  const freed = new Float64Array(frame.stats.length / SLOTS);
-  for (const collection of collections) freed[recorder.slotAt(collection.start) / SLOTS] += collection.freed;
-  return freed;
-}
-
-function deliver(frame: Frame, thisArg: unknown, gcFreed: Float64Array | undefined): void {
+function deliver(frame: Frame, thisArg: unknown, gcFreed: Attribution | undefined): void {
   const mark = unseenFrom();
   try {
     writeReport(frame, thisArg, gcFreed);
@@ -68,7 +66,7 @@ function deliver(frame: Frame, thisArg: unknown, gcFreed: Float64Array | undefin
   unseenUntil(mark);
 }
 
-function writeReport(frame: Frame, thisArg: unknown, gcFreed: Float64Array | undefined): void {
+function writeReport(frame: Frame, thisArg: unknown, gcFreed: Attribution | undefined): void {
   const site = frame.site!;
   const options = resolveOptions(site.own);
   let table = frame.table;

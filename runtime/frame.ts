@@ -9,7 +9,7 @@
  * The probe is the hot path: it must not allocate (that would show up in the numbers it takes), so
  * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
  */
-import { MARK_GARBAGE, type GcRecorder } from './gc';
+import { GcRecorder } from './gc';
 import { exposeGc, heapReading, type Backend } from './readings';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -76,6 +76,8 @@ export class Frame {
   readonly hides: boolean;
   /** `gc: true`: the time and charged line of each reading, to place collections; null otherwise. */
   gc: GcRecorder | null = null;
+  /** Bytes the gc timeline holds: kept out of this frame's figures, Mem usage included. */
+  own = 0;
 
   /**
    * @param read the backend's reading
@@ -114,24 +116,25 @@ export class Frame {
   }
 
   private close(raw: number): void {
-    const now = this.hides ? raw - hidden : raw;
+    const now = (this.hides ? raw - hidden : raw) - this.own;
     const s = this.stats;
     const c = this.cur;
     s[c + INC] += now - this.prev;
     if (raw > s[c + MEM]) s[c + MEM] = raw;
     this.prev = now;
-    if (this.gc !== null) this.markCollections(c);
+    if (this.gc !== null) this.markCollections(c, raw);
   }
 
-  private markCollections(slot: number): void {
+  private markCollections(slot: number, raw: number): void {
     const gc = this.gc!;
     if (gc.full) {
-      const mark = unseenFrom();
+      const before = heapReading();
       gc.grow();
-      unseenUntil(mark);
+      this.own += heapReading() - before;
     }
-    gc.mark(slot);
-    if (this.hides) hidden += MARK_GARBAGE;
+    const spent = gc.mark(slot, raw - this.own);
+    // The mark's garbage is not the next line's: start its interval after it ('heap' reads it).
+    if (this.backend === 'heap') this.prev += spent;
   }
 
   /** The instrumented body took this frame: size it for the table and take the entry reading. */
@@ -148,10 +151,10 @@ export class Frame {
     const raw = this.read();
     const j = (table.entry - table.first) * SLOTS;
     // The @profile line carries the entry reading, its increment measured from 0 (as memory_profiler).
-    this.stats[j + INC] = raw;
-    this.stats[j + MEM] = raw;
+    this.stats[j + INC] = raw - this.own;
+    this.stats[j + MEM] = raw - this.own;
     this.stats[j + OCC] = 1;
-    this.prev = this.hides ? raw - hidden : raw;
+    this.prev = (this.hides ? raw - hidden : raw) - this.own;
     this.cur = j;
     this.active = true;
   }
@@ -208,31 +211,42 @@ export function enter(table: LineTable): Frame {
 }
 
 let warm = false;
+let warmForGc = false;
 
 /**
  * Gets the probe optimised before any profiled call, so it stops allocating: until V8 inlines
  * `getHeapStatistics`, each reading leaves a ~600-byte object behind. Runs batches of probes until
- * two batches in a row allocate nothing (about 20k probes, a few ms), at most 200 batches.
+ * two batches in a row allocate nothing (about 20k probes, a few ms), at most 200 batches. With
+ * `gc: true` (the first time it is used) the same for the probe's other path, which records each
+ * reading's time: until it is optimised it allocates more than the one heap number it accounts for.
  */
-export function warmUp(): void {
-  if (warm) return;
-  warm = true;
+export function warmUp(gc = false): void {
+  if (gc ? warmForGc : warm) return;
+  if (gc) warmForGc = true;
+  else warm = true;
   const table: LineTable = { file: '', name: '', static: false, entry: 1, first: 1, lines: ['', '', '', ''] };
   const site: Site = { own: {}, table, describe: () => '', origin: new Error() };
   const frame = new Frame(site);
+  const recorder = gc ? new GcRecorder() : null;
+  frame.gc = recorder;
   frame.begin(table);
   let quiet = 0;
   for (let batch = 0; batch < 200 && quiet < 2; batch++) {
     const before = heapReading();
+    const marked = recorder?.length ?? 0;
     for (let i = 0; i < 500; i++) {
       line(frame, 1 + (i & 3));
       line(IDLE, 2);
       IDLE.restore(frame.save());
       frame.restore(frame.save());
     }
-    quiet = heapReading() - before === 0 ? quiet + 1 : 0;
+    // What the marks measured of their own allocations is all a gc-mode probe may allocate.
+    let accounted = 0;
+    for (let k = marked; k < (recorder?.length ?? 0); k++) accounted += recorder!.spent(k);
+    quiet = heapReading() - before === accounted ? quiet + 1 : 0;
   }
   frame.end(heapReading());
+  recorder?.stop();
   collectYoungGarbage();
 }
 

@@ -10,12 +10,8 @@
  */
 import { PerformanceObserver, performance } from 'perf_hooks';
 import { GCProfiler } from 'v8';
+import { heapReading } from './readings';
 
-/**
- * performance.now() returns a fresh 16-byte heap number: each mark leaves exactly that behind, which
- * the frame keeps out of its increments, and which is taken out of what the next collection freed.
- */
-export const MARK_GARBAGE = 16;
 
 /** Start times of the collections the observer delivered, in order. */
 const starts: number[] = [];
@@ -42,75 +38,143 @@ function watch(): void {
 export interface Collection {
   /** Start time (performance.now clock). */
   start: number;
-  /** Heap + external bytes it freed, less the marks' own garbage. */
+  /** Heap + external bytes it freed. */
   freed: number;
 }
 
+/** Per line index: what collections inside it freed, the fix to its increment, its Mem usage. */
+export interface Attribution {
+  freed: Float64Array;
+  incrementFix: Float64Array;
+  mem: Float64Array;
+}
+
+/**
+ * Places each collection in the interval of the reading that follows it, and takes the marks' own
+ * garbage out of the figures: a collection frees all of it (it dies young), so that much of what the
+ * collection freed is not the line's, nor is the drop it makes in the line's increment (when the
+ * backend reads the heap between collections: `heapIncrements`); and each reading's Mem usage leaves
+ * out the marks' garbage still alive at that moment. `slots` is the stats layout's width.
+ */
+export function attribute(recorder: GcRecorder, collections: readonly Collection[], lineCount: number, slots: number, heapIncrements: boolean): Attribution {
+  const freed = new Float64Array(lineCount);
+  const incrementFix = new Float64Array(lineCount);
+  const mem = new Float64Array(lineCount).fill(-Infinity);
+  let next = 0;
+  let ours = 0;
+  for (let k = 0; k < recorder.length; k++) {
+    const line = recorder.line(k) / slots;
+    const take = (): void => {
+      freed[line] += Math.max(0, collections[next].freed - ours);
+      if (heapIncrements) incrementFix[line] += ours;
+      ours = 0;
+      next++;
+    };
+    while (next < collections.length && collections[next].start <= recorder.time(k)) take();
+    // One that ran inside this reading's mark started after the mark read the time, but freed what
+    // came before: it is this line's too.
+    if (recorder.inside(k) && next < collections.length) take();
+    mem[line] = Math.max(mem[line], recorder.raw(k) - (heapIncrements ? ours : 0));
+    ours += recorder.spent(k);
+  }
+  return { freed, incrementFix, mem };
+}
+
+/** Entries per chunk of the timeline: chunks are never copied, so growing leaves no garbage. */
+const CHUNK = 4096;
+
+interface Chunk {
+  times: Float64Array;
+  raws: Float64Array;
+  spent: Float64Array;
+  lines: Int32Array;
+  /** 1 when a collection ran inside the mark itself (its heap number's allocation started one). */
+  inside: Uint8Array;
+}
+
+/** One call's collections (from V8) and the time, reading and charged line of each of its readings. */
 export class GcRecorder {
   private readonly profiler = new GCProfiler();
   readonly started: number;
   ended = 0;
-  times = new Float64Array(1024);
-  lines = new Int32Array(1024);
+  private readonly chunks: Chunk[] = [];
+  private current: Chunk | undefined;
+  private used = CHUNK;
   length = 0;
 
   constructor() {
     watch();
     active++;
-    this.started = performance.now();
+    this.grow();
+    // The window [started, ended] lies inside the profiler's, so the observer's collections in it
+    // are the profiler's, in the same order.
     this.profiler.start();
+    this.started = performance.now();
   }
 
   get full(): boolean {
-    return this.length === this.times.length;
-  }
-
-  /** A reading was taken that charges the stats slot `line` (call `grow` first when `full`). */
-  mark(line: number): void {
-    this.times[this.length] = performance.now();
-    this.lines[this.length] = line;
-    this.length++;
+    return this.used === CHUNK;
   }
 
   grow(): void {
-    const times = new Float64Array(this.times.length * 2);
-    times.set(this.times);
-    const lines = new Int32Array(this.lines.length * 2);
-    lines.set(this.lines);
-    this.times = times;
-    this.lines = lines;
+    this.current = {
+      times: new Float64Array(CHUNK),
+      raws: new Float64Array(CHUNK),
+      spent: new Float64Array(CHUNK),
+      lines: new Int32Array(CHUNK),
+      inside: new Uint8Array(CHUNK),
+    };
+    this.chunks.push(this.current);
+    this.used = 0;
+  }
+
+  /**
+   * A reading `raw` was taken that charges the stats slot `line` (call `grow` first when `full`).
+   * Returns the heap bytes this mark itself allocated: garbage (performance.now() returns a fresh
+   * heap number; more while V8 has not optimised this code yet), measured, not assumed.
+   */
+  mark(line: number, raw: number): number {
+    const before = heapReading();
+    const chunk = this.current!;
+    chunk.times[this.used] = performance.now();
+    chunk.raws[this.used] = raw;
+    chunk.lines[this.used] = line;
+    // Negative when a collection ran inside the mark (its heap number's allocation can start one).
+    const change = heapReading() - before;
+    const spent = change < 0 ? 0 : change;
+    chunk.spent[this.used] = spent;
+    chunk.inside[this.used] = change < 0 ? 1 : 0;
+    this.used++;
+    this.length++;
+    return spent;
+  }
+
+  time(k: number): number {
+    return this.chunks[(k / CHUNK) | 0].times[k % CHUNK];
+  }
+  raw(k: number): number {
+    return this.chunks[(k / CHUNK) | 0].raws[k % CHUNK];
+  }
+  spent(k: number): number {
+    return this.chunks[(k / CHUNK) | 0].spent[k % CHUNK];
+  }
+  line(k: number): number {
+    return this.chunks[(k / CHUNK) | 0].lines[k % CHUNK];
+  }
+  inside(k: number): boolean {
+    return this.chunks[(k / CHUNK) | 0].inside[k % CHUNK] === 1;
   }
 
   /** Stops recording; the call's collections, without their times yet. */
   stop(): Array<{ freed: number }> {
-    const data = this.profiler.stop() as unknown as { statistics?: GcStatistic[] } | undefined;
     this.ended = performance.now();
+    const data = this.profiler.stop() as unknown as { statistics?: GcStatistic[] } | undefined;
     active--;
     return (data?.statistics ?? []).map((s) => {
       const before = s.beforeGC.heapStatistics;
       const after = s.afterGC.heapStatistics;
       return { freed: before.usedHeapSize + before.externalMemory - (after.usedHeapSize + after.externalMemory) };
     });
-  }
-
-  /** The stats slot charged for the interval containing `time`: the first mark at or after it. */
-  slotAt(time: number): number {
-    let lo = 0;
-    let hi = this.length - 1;
-    if (hi < 0 || this.times[hi] < time) return this.length > 0 ? this.lines[this.length - 1] : 0;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.times[mid] < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.lines[lo];
-  }
-
-  /** Marks taken in (from, to]: the heap numbers a collection at `to` freed of ours. */
-  marksBetween(from: number, to: number): number {
-    let count = 0;
-    for (let i = 0; i < this.length; i++) if (this.times[i] > from && this.times[i] <= to) count++;
-    return count;
   }
 }
 
@@ -127,18 +191,10 @@ interface GcStatistic {
 export function whenTimed(recorder: GcRecorder, freed: Array<{ freed: number }>, write: (collections: Collection[] | undefined) => void): void {
   const attempt = (force: boolean): boolean => {
     const inCall = starts.filter((t) => t >= recorder.started && t <= recorder.ended);
-    if (inCall.length < freed.length) {
-      if (force) write(undefined);
-      return force;
-    }
-    let previous = recorder.started;
-    const collections = freed.map((c, i) => {
-      const start = inCall[i];
-      const ours = recorder.marksBetween(previous, start) * MARK_GARBAGE;
-      previous = start;
-      return { start, freed: Math.max(0, c.freed - ours) };
-    });
-    write(collections);
+    if (inCall.length < freed.length && !force) return false;
+    // A count that still differs (a collection in the instant between the profiler's start and the
+    // window's, or at the end) cannot be paired safely: then no GC columns rather than wrong ones.
+    write(inCall.length === freed.length ? freed.map((c, i) => ({ start: inCall[i], freed: c.freed })) : undefined);
     return true;
   };
   if (freed.length === 0) {

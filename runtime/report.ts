@@ -4,27 +4,30 @@
  */
 import * as path from 'path';
 import type { Frame } from './frame';
+import type { Attribution } from './gc';
 import type { Backend } from './readings';
 import type { LineTable, Report, ReportLine } from './types';
 
 /**
- * @param gcFreed with `gc: true`, bytes freed by collections inside each line's intervals (by line
- *   index); the report then has the Allocated and GC freed figures
+ * @param gc with `gc: true`: what collections inside each line's intervals freed, and the figures
+ *   with the profiler's own garbage taken out; the report then has Allocated and GC freed
  */
-export function buildReport(frame: Frame, table: LineTable, name: string, precision: number, backend: Backend, gcFreed?: Float64Array): Report {
+export function buildReport(frame: Frame, table: LineTable, name: string, precision: number, backend: Backend, gc?: Attribution): Report {
   const lines = table.lines.map((source, index): ReportLine => {
     const occurrences = frame.occurrences(index);
     const ran = occurrences > 0;
+    const increment = frame.increment(index) + (gc ? gc.incrementFix[index] : 0);
+    const mem = gc && gc.mem[index] !== -Infinity ? gc.mem[index] : frame.mem(index);
     const line: ReportLine = {
       line: table.first + index,
       source,
       occurrences,
-      memBytes: ran ? frame.mem(index) : null,
-      incrementBytes: ran ? frame.increment(index) : null,
+      memBytes: ran ? mem : null,
+      incrementBytes: ran ? increment : null,
     };
-    if (gcFreed) {
-      line.allocatedBytes = ran ? frame.increment(index) + gcFreed[index] : null;
-      line.gcFreedBytes = ran ? gcFreed[index] : null;
+    if (gc) {
+      line.allocatedBytes = ran ? increment + gc.freed[index] : null;
+      line.gcFreedBytes = ran ? gc.freed[index] : null;
     }
     return line;
   });
