@@ -1,6 +1,9 @@
 // The seed's second example: summing squares through a generator and through a temporary array.
-// Usage: node examples/out/generators.js [limit]   (the demo runs it with 10000 and 100000)
-import { profile } from 'ts-memory-profiler';
+// Usage: node examples/out/generators.js [limit] [--gc]
+//   (the demo runs it with 10000 and 100000, and with --gc: the Allocated and GC freed columns)
+import { configure, profile } from 'ts-memory-profiler';
+
+if (process.argv.includes('--gc')) configure({ gc: true });
 
 /** Python's sum(): adds up any iterable without keeping it. */
 function sum(values: Iterable<number>): number {

@@ -16,3 +16,4 @@ run('basic.js');
 run('basic.js', 'exact');
 run('generators.js', '10000');
 run('generators.js', '100000');
+run('generators.js', '100000', '--gc');
