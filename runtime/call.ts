@@ -19,25 +19,49 @@ export function callProfiled(site: Site, original: Function, thisArg: unknown, a
       swapPending(previous);
     }
   }
-  const backend = resolveBackend(site.own);
-  const mark = unseenFrom();
-  const frame = new Frame(site, readerFor(backend), backend);
-  unseenUntil(mark);
-  if (wantsGc(site.own)) {
-    warmUp(true);
-    const before = heapReading();
-    frame.gc = new GcRecorder();
-    frame.own = heapReading() - before;
-  }
-  frame.entryRaw = frame.read();
+  const frame = open(site);
+  if (frame === null) return Reflect.apply(original, thisArg, args);
   const previous = swapPending(frame);
   try {
     return Reflect.apply(original, thisArg, args);
   } finally {
-    // The exit reading first, before anything here allocates.
+    close(frame, previous, thisArg);
+  }
+}
+
+/** The call's frame, with the wrapper's entry reading; null (and a word on stderr) if that failed. */
+function open(site: Site): Frame | null {
+  try {
+    const backend = resolveBackend(site.own);
+    const mark = unseenFrom();
+    const frame = new Frame(site, readerFor(backend), backend);
+    unseenUntil(mark);
+    if (wantsGc(site.own)) {
+      warmUp(true);
+      const before = heapReading();
+      frame.gc = new GcRecorder();
+      frame.own = heapReading() - before;
+    }
+    frame.entryRaw = frame.read();
+    return frame;
+  } catch (error) {
+    sayOnce('open', `could not profile a call, it runs unprofiled: ${describeError(error)}`);
+    return null;
+  }
+}
+
+/** The exit reading first, before anything here allocates; then the report. Never throws. */
+function close(frame: Frame, previous: Frame | null, thisArg: unknown): void {
+  try {
     frame.end(frame.read());
-    swapPending(previous);
+  } catch (error) {
+    sayOnce('close', `could not take the exit reading: ${describeError(error)}`);
+  }
+  swapPending(previous);
+  try {
     finish(frame, thisArg);
+  } catch (error) {
+    sayOnce('report', `could not make a report: ${describeError(error)}`);
   }
 }
 

@@ -53,7 +53,15 @@ function openStatm(): typeof statm {
 
 export function rssReading(): number {
   if (statm === undefined) statm = openStatm();
-  return statm ? statmPages(statm.fd, statm.buffer) * statm.pageSize : process.memoryUsage.rss();
+  if (statm) {
+    try {
+      return statmPages(statm.fd, statm.buffer) * statm.pageSize;
+    } catch {
+      // The descriptor was closed under us (a program closing every fd): read RSS the slow way.
+      statm = null;
+    }
+  }
+  return process.memoryUsage.rss();
 }
 
 // ---- exact --------------------------------------------------------------------------------------

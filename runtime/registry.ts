@@ -4,6 +4,7 @@
  * in each class with profiled members.
  */
 import 'reflect-metadata';
+import { describeError, sayOnce } from './problems';
 import type { LineTable } from './types';
 
 export const LINES_METADATA_KEY = 'ts-memory-profiler:lines';
@@ -19,8 +20,12 @@ export function register(cls: Function, ...lineTables: LineTable[]): void {
   for (const table of lineTables) {
     tables.add(table);
     if (table.key === undefined) continue;
-    const target = table.static ? cls : cls.prototype;
-    Reflect.defineMetadata(LINES_METADATA_KEY, table, target, table.key);
+    try {
+      Reflect.defineMetadata(LINES_METADATA_KEY, table, table.static ? cls : cls.prototype, table.key);
+    } catch (error) {
+      // Never let the profiler break a class definition (a frozen prototype, a replaced Reflect).
+      sayOnce('metadata', `could not publish the line table of ${table.name}: ${describeError(error)}`);
+    }
   }
 }
 
