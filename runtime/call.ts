@@ -50,14 +50,32 @@ function open(site: Site): Frame | null {
   }
 }
 
-/** The exit reading first, before anything here allocates; then the report. Never throws. */
+/** The wrapper's end of a call. Never throws. */
 function close(frame: Frame, previous: Frame | null, thisArg: unknown): void {
+  // An instrumented async body ends its call itself, when it completes (`leave`).
+  if (frame.claimed && frame.table?.async) {
+    swapPending(previous);
+    return;
+  }
+  conclude(frame, thisArg, previous);
+}
+
+/**
+ * Called by an instrumented async method's body when it completes (returns or throws): the exit
+ * reading and the report. Its caller got the promise long ago.
+ */
+export function leave(frame: Frame): void {
+  if (frame.site !== null && frame.active) conclude(frame, undefined, undefined);
+}
+
+/** The exit reading first, before anything here allocates; then the report. Never throws. */
+function conclude(frame: Frame, thisArg: unknown, previous: Frame | null | undefined): void {
   try {
     frame.end(frame.read());
   } catch (error) {
     sayOnce('close', `could not take the exit reading: ${describeError(error)}`);
   }
-  swapPending(previous);
+  if (previous !== undefined) swapPending(previous);
   try {
     finish(frame, thisArg);
   } catch (error) {

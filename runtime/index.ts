@@ -10,3 +10,4 @@ export type { LineTable, ProfileOptions, Report, ReportLine, ReportStream } from
 // Called by code that the transformer emits; not meant to be called by hand.
 export { enter as __enter, line as __line } from './frame';
 export { register as __register } from './registry';
+export { leave as __leave } from './call';

@@ -12,6 +12,8 @@ export interface LineTable {
   readonly key?: string;
   /** True for `static` members (metadata then goes on the constructor). */
   readonly static: boolean;
+  /** An async method: its body's end (`__leave`), not the wrapper's return, ends the call. */
+  readonly async?: boolean;
   /** Line of the `@profile` decorator: the entry reading is charged there. */
   readonly entry: number;
   /** Line of the member's first decorator: the first row of the report. */

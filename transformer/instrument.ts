@@ -141,7 +141,16 @@ export class Instrumenter {
           tsi.NodeFlags.Const,
         ),
       );
-      return f.updateBlock(member.body!, [...prologue, enter, ...this.statements(statements)]);
+      const probed = this.statements(statements);
+      if (!isAsync(tsi, member) || (tsi.isMethodDeclaration(member) && member.asteriskToken)) {
+        return f.updateBlock(member.body!, [...prologue, enter, ...probed]);
+      }
+      // An async method's call ends when its body does, not when it hands back its promise:
+      // try { ...body } finally { __mp.__leave(frame) } takes the exit reading and writes the report.
+      const leave = f.createExpressionStatement(
+        f.createCallExpression(f.createPropertyAccessExpression(this.emitter.runtime, '__leave'), undefined, [frame]),
+      );
+      return f.updateBlock(member.body!, [...prologue, enter, f.createTryStatement(f.createBlock(probed, true), undefined, f.createBlock([leave], true))]);
     });
     this.frame = outer;
     if (tsi.isMethodDeclaration(member)) {
@@ -159,11 +168,10 @@ export class Instrumenter {
     const { f, tsi } = this;
     const modifiers = tsi.visitNodes(fn.modifiers, this.visit, tsi.isModifierLike);
     const parameters = tsi.visitNodes(fn.parameters, this.visit, tsi.isParameter);
-    const isAsync = !!fn.modifiers?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
     const isGenerator = 'asteriskToken' in fn && !!fn.asteriskToken;
     // Async and generator bodies suspend: handing the line back at their end would land in another
     // turn. Constructors keep `super()` at the top level of their body.
-    const handsBack = !isAsync && !isGenerator && !tsi.isConstructorDeclaration(fn);
+    const handsBack = !isAsync(tsi, fn) && !isGenerator && !tsi.isConstructorDeclaration(fn);
     const body = this.inFunction((): ts.ConciseBody => {
       const original = fn.body!;
       if (tsi.isBlock(original)) {
@@ -397,6 +405,10 @@ export class Instrumenter {
     if (line === undefined) return expression;
     return this.f.createParenthesizedExpression(this.f.createComma(this.probe(line), expression));
   }
+}
+
+function isAsync(tsi: typeof ts, node: ts.Node): boolean {
+  return tsi.canHaveModifiers(node) && !!tsi.getModifiers(node)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
 }
 
 function isFunctionWithBody(tsi: typeof ts, node: ts.Node): node is FunctionWithBody {

@@ -36,6 +36,12 @@ function sourceLines(file: ts.SourceFile, first: number, last: number): string[]
   return lines;
 }
 
+/** An async method that is not a generator: its call ends when its body does (see `__leave`). */
+function isAsyncMethod(tsi: typeof ts, member: Target['member']): boolean {
+  const async = !!tsi.getModifiers(member)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
+  return async && !(tsi.isMethodDeclaration(member) && member.asteriskToken);
+}
+
 export function lineTable(tsi: typeof ts, file: ts.SourceFile, target: Target): LineTable {
   const { member, decorator } = target;
   const first = lineOf(file, member.getStart(file));
@@ -47,6 +53,7 @@ export function lineTable(tsi: typeof ts, file: ts.SourceFile, target: Target): 
     name: `${className(tsi, member.parent as ts.ClassLikeDeclaration)}.${prefix}${label}`,
     ...(key === undefined ? {} : { key }),
     static: hasStatic(tsi, member),
+    ...(isAsyncMethod(tsi, member) ? { async: true } : {}),
     entry: decorator ? lineOf(file, decorator.getStart(file)) : first,
     first,
     lines: sourceLines(file, first, last),
