@@ -66,6 +66,15 @@ export class Loop {
     return s;
   }
 
+  @profile({ gc: true })
+  gc(n: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      s += i;
+    }
+    return s;
+  }
+
   @profile({ backend: 'rss' })
   rss(n: number): number {
     let s = 0;
@@ -139,6 +148,7 @@ measure(${rounds}, {
   loopProfiled: () => loop.profiled(${LOOP_N}),
   loopPlain: () => loop.plain(${LOOP_N}),
   loopRss: () => loop.rss(${LOOP_N / 10}),
+  loopGc: () => loop.gc(${LOOP_N / 10}),
   floor: () => loop.floor(${LOOP_N}),
   seedProfiled: () => seed.profiled(${LIMIT}),
   seedPlain: () => seed.plain(${LIMIT}),
@@ -170,6 +180,8 @@ function runtimeCost() {
     // The rss loop runs n / 10 iterations; its bare cost is a tenth of the plain loop's.
     rssProbeNs: (m.loopRss - m.loopPlain / 10) / (2 * (LOOP_N / 10) + 3),
     rssMs: m.loopRss / 1e6,
+    gcProbeNs: (m.loopGc - m.loopPlain / 10) / (2 * (LOOP_N / 10) + 3),
+    gcMs: m.loopGc / 1e6,
     loopSlowdown: m.loopProfiled / m.loopPlain,
     seedProfiledMs: m.seedProfiled / 1e6,
     seedPlainMs: m.seedPlain / 1e6,
@@ -323,6 +335,7 @@ function main() {
   console.log(`| floor: bare loop of v8.getHeapStatistics() | | | | ${fmt(rt.floorNs)} ns per call |`);
   console.log(`| loop of \`s += i\`, n = 1e6 (${rt.loopProbes.toLocaleString('en-US')} statements) | ${fmt(rt.loopPlainMs)} ms | ${fmt(rt.loopProfiledMs)} ms | ${fmt(rt.loopSlowdown)}x | ${fmt(rt.probeNs)} ns (${fmt(rt.probeNs / rt.floorNs, 2)}x the floor) |`);
   console.log(`| loop of \`s += i\`, n = 1e5, backend 'rss' | ${fmt(rt.loopPlainMs / 10, 2)} ms | ${fmt(rt.rssMs)} ms | ${fmt(rt.rssMs / (rt.loopPlainMs / 10), 0)}x | ${fmt(rt.rssProbeNs)} ns |`);
+  console.log(`| loop of \`s += i\`, n = 1e5, \`gc: true\` | ${fmt(rt.loopPlainMs / 10, 2)} ms | ${fmt(rt.gcMs)} ms | ${fmt(rt.gcMs / (rt.loopPlainMs / 10), 0)}x | ${fmt(rt.gcProbeNs)} ns |`);
   console.log(`| seed generator example, limit ${LIMIT} (${rt.seedProbes.toLocaleString('en-US')} statements) | ${fmt(rt.seedPlainMs)} ms | ${fmt(rt.seedProfiledMs)} ms | ${fmt(rt.seedSlowdown)}x | ${fmt(rt.seedProbeNs)} ns |`);
   if (py) {
     console.log(`| memory_profiler: loop, n = ${py.n} | ${fmt(py.loopPlainMs)} ms | ${fmt(py.loopProfiledMs)} ms | ${fmt(py.loopSlowdown, 0)}x | ${fmt(py.lineNs / 1000)} µs per line |`);
