@@ -96,12 +96,7 @@ export class Instrumenter {
       return this.profiledMember(target, index);
     });
     // static { __mp.__register(this, __mpLines[i], ...) }: publishes the tables while the class is defined.
-    const register = f.createExpressionStatement(
-      f.createCallExpression(f.createPropertyAccessExpression(this.emitter.runtime, '__register'), undefined, [
-        f.createThis(),
-        ...indices.map((i) => this.tableRef(i)),
-      ]),
-    );
+    const register = f.createExpressionStatement(this.runtimeCall('__register', [f.createThis(), ...indices.map((i) => this.tableRef(i))]));
     members.push(f.createClassStaticBlockDeclaration(f.createBlock([register], false)));
     const modifiers = tsi.visitNodes(cls.modifiers, this.visit, tsi.isModifierLike);
     const heritage = tsi.visitNodes(cls.heritageClauses, this.visit, tsi.isHeritageClause);
@@ -112,6 +107,17 @@ export class Instrumenter {
 
   private tableRef(index: number): ts.Expression {
     return this.f.createElementAccessExpression(this.emitter.tables, index);
+  }
+
+  /** `__mp.<name>(...args)`: a call into the runtime. */
+  private runtimeCall(name: string, args: ts.Expression[]): ts.CallExpression {
+    return this.f.createCallExpression(this.f.createPropertyAccessExpression(this.emitter.runtime, name), undefined, args);
+  }
+
+  /** `const <name> = <value>;` */
+  private constant(name: ts.Identifier, value: ts.Expression): ts.VariableStatement {
+    const f = this.f;
+    return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, value)], this.tsi.NodeFlags.Const));
   }
 
   /** `const __mpFrame = __mp.__enter(__mpLines[i]);` first in the body, then the probed statements. */
@@ -127,29 +133,14 @@ export class Instrumenter {
     this.frame = frame;
     const body = this.inFunction(() => {
       const [prologue, statements] = this.splitPrologue(member.body!.statements);
-      const enter = f.createVariableStatement(
-        undefined,
-        f.createVariableDeclarationList(
-          [
-            f.createVariableDeclaration(
-              frame,
-              undefined,
-              undefined,
-              f.createCallExpression(f.createPropertyAccessExpression(this.emitter.runtime, '__enter'), undefined, [this.tableRef(index)]),
-            ),
-          ],
-          tsi.NodeFlags.Const,
-        ),
-      );
+      const enter = this.constant(frame, this.runtimeCall('__enter', [this.tableRef(index)]));
       const probed = this.statements(statements);
       if (!isAsync(tsi, member) || (tsi.isMethodDeclaration(member) && member.asteriskToken)) {
         return f.updateBlock(member.body!, [...prologue, enter, ...probed]);
       }
       // An async method's call ends when its body does, not when it hands back its promise:
       // try { ...body } finally { __mp.__leave(frame) } takes the exit reading and writes the report.
-      const leave = f.createExpressionStatement(
-        f.createCallExpression(f.createPropertyAccessExpression(this.emitter.runtime, '__leave'), undefined, [frame]),
-      );
+      const leave = f.createExpressionStatement(this.runtimeCall('__leave', [frame]));
       return f.updateBlock(member.body!, [...prologue, enter, f.createTryStatement(f.createBlock(probed, true), undefined, f.createBlock([leave], true))]);
     });
     this.frame = outer;
@@ -209,17 +200,11 @@ export class Instrumenter {
 
   /** `const c = frame.save(); try { ...statements } finally { frame.restore(c); }` */
   private handBack(statements: ts.Statement[]): ts.Statement[] {
-    const { f, tsi } = this;
+    const f = this.f;
     const caller = f.createUniqueName('__mpCaller');
     const frame = this.frame!;
     return [
-      f.createVariableStatement(
-        undefined,
-        f.createVariableDeclarationList(
-          [f.createVariableDeclaration(caller, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(frame, 'save'), undefined, []))],
-          tsi.NodeFlags.Const,
-        ),
-      ),
+      this.constant(caller, f.createCallExpression(f.createPropertyAccessExpression(frame, 'save'), undefined, [])),
       f.createTryStatement(
         f.createBlock(statements, true),
         undefined,
@@ -392,8 +377,7 @@ export class Instrumenter {
    */
   private probe(line: number | undefined): ts.Expression {
     if (line === undefined) return this.f.createVoidZero();
-    const f = this.f;
-    return f.createCallExpression(f.createPropertyAccessExpression(this.emitter.runtime, '__line'), undefined, [this.frame!, f.createNumericLiteral(line)]);
+    return this.runtimeCall('__line', [this.frame!, this.f.createNumericLiteral(line)]);
   }
 
   private probeStatement(line: number | undefined): ts.Statement[] {
