@@ -60,6 +60,9 @@ export function findTargets(
       return;
     }
     if (!optionsOk) return;
+    // Generator methods are left as written (the runtime says so once): their body runs at next(),
+    // after the decorated call returned, outside any frame.
+    if (tsi.isMethodDeclaration(node) && node.asteriskToken) return;
     targets.push({ member: node, decorator: found.decorator });
     if (legacyDecorators && (tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node))) {
       // experimentalDecorators hands one descriptor with both halves to the decorator; the runtime wraps both.
