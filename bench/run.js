@@ -45,6 +45,22 @@ const PLUGIN = { plugins: [{ transform: 'ts-memory-profiler/transformer' }] };
 const LOOP_N = 1e6;
 const LIMIT = 100000;
 
+/** One method body, written once, given to each variant so they cannot drift apart. */
+const LOOP_BODY = `
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      s += i;
+    }
+    return s;`;
+const SEED_BODY = `
+    const THE_LIMIT = limit;
+    const PP = sum(function* () { for (let x = 0; x < THE_LIMIT; x++) yield x * x; }());
+    const a = 1;
+    const NN = sum(Array.from({ length: THE_LIMIT }, (_, x) => x * x));
+    const b = 1;
+    return PP - NN + a - b;`;
+const method = (decorator, name, parameter, body) => `  ${decorator}\n  ${name}(${parameter}: number): number {${body}\n  }\n`;
+
 const WORKLOADS = `import { profile, configure } from 'ts-memory-profiler';
 import { getHeapStatistics } from 'v8';
 
@@ -57,41 +73,10 @@ function sum(values: Iterable<number>): number {
 }
 
 export class Loop {
-  @profile
-  profiled(n: number): number {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      s += i;
-    }
-    return s;
-  }
-
-  @profile({ gc: true })
-  gc(n: number): number {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      s += i;
-    }
-    return s;
-  }
-
-  @profile({ backend: 'rss' })
-  rss(n: number): number {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      s += i;
-    }
-    return s;
-  }
-
-  plain(n: number): number {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      s += i;
-    }
-    return s;
-  }
-
+${method('@profile', 'profiled', 'n', LOOP_BODY)}
+${method('@profile({ gc: true })', 'gc', 'n', LOOP_BODY)}
+${method("@profile({ backend: 'rss' })", 'rss', 'n', LOOP_BODY)}
+${method('', 'plain', 'n', LOOP_BODY)}
   floor(n: number): number {
     let s = 0;
     for (let i = 0; i < n; i++) {
@@ -103,25 +88,8 @@ export class Loop {
 }
 
 export class Seed {
-  @profile({ precision: 4 })
-  profiled(limit: number): number {
-    const THE_LIMIT = limit;
-    const PP = sum(function* () { for (let x = 0; x < THE_LIMIT; x++) yield x * x; }());
-    const a = 1;
-    const NN = sum(Array.from({ length: THE_LIMIT }, (_, x) => x * x));
-    const b = 1;
-    return PP - NN + a - b;
-  }
-
-  plain(limit: number): number {
-    const THE_LIMIT = limit;
-    const PP = sum(function* () { for (let x = 0; x < THE_LIMIT; x++) yield x * x; }());
-    const a = 1;
-    const NN = sum(Array.from({ length: THE_LIMIT }, (_, x) => x * x));
-    const b = 1;
-    return PP - NN + a - b;
-  }
-}
+${method('@profile({ precision: 4 })', 'profiled', 'limit', SEED_BODY)}
+${method('', 'plain', 'limit', SEED_BODY)}}
 
 /** Alternates the variants round by round and prints each one's times as JSON. */
 export function measure(rounds: number, variants: Record<string, () => unknown>): void {
