@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { maskFigures, profileRun } from './helpers/compile';
+import { blankRow, maskFigures, profileRun, tableTop } from './helpers/compile';
 
 const SOURCE = `import { profile } from 'ts-memory-profiler';
 
@@ -26,17 +26,14 @@ test('text report: memory_profiler layout, figures masked, structure exact', () 
   assert.fixture(
     maskFigures(text),
     [
-      `Filename: ${file}`,
-      '',
-      'Line #    Mem usage    Increment  Occurrences   Line Contents',
-      '=============================================================',
+      ...tableTop(file),
       '     4      N.N MiB      N.N MiB           1     @profile',
-      '     5' + ' '.repeat(41) + '  myFunc(): number[] {',
-      '     6' + ' '.repeat(41) + '    // a comment',
+      blankRow(5, '  myFunc(): number[] {'),
+      blankRow(6, '    // a comment'),
       '     7      N.N MiB      N.N MiB           1       const a = new Array(1e6).fill(1);',
-      '     8' + ' '.repeat(41),
+      blankRow(8, ''),
       '     9      N.N MiB      N.N MiB           1       return a;',
-      '    10' + ' '.repeat(41) + '  }',
+      blankRow(10, '  }'),
       '',
       '',
       '',

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, maskFigures, writeProject } from './helpers/compile';
+import { ROOT, blankRow, maskFigures, tableTop, writeProject } from './helpers/compile';
 
 const TSPC = path.join(ROOT, 'node_modules', '.bin', 'tspc');
 
@@ -42,15 +42,12 @@ function tsconfig(esm: boolean, legacy: boolean): string {
 
 const EXPECTED = (file: string) =>
   [
-    `Filename: ${file}`,
-    '',
-    'Line #    Mem usage    Increment  Occurrences   Line Contents',
-    '=============================================================',
+    ...tableTop(file),
     '     4      N.N MiB      N.N MiB           1     @profile',
-    '     5' + ' '.repeat(41) + '  myFunc(): number[] {',
+    blankRow(5, '  myFunc(): number[] {'),
     '     6      N.N MiB      N.N MiB           1       const a = new Array(10 ** 6).fill(1);',
     '     7      N.N MiB      N.N MiB           1       return a;',
-    '     8' + ' '.repeat(41) + '  }',
+    blankRow(8, '  }'),
     '',
     '',
     '1000000',

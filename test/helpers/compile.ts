@@ -194,3 +194,13 @@ process.stdout.write('RESULT ' + JSON.stringify(value === undefined ? null : val
     value: result === undefined ? undefined : JSON.parse(result.slice(7)),
   };
 }
+
+/** The first lines of a text report, as memory_profiler writes them. */
+export function tableTop(file: string): string[] {
+  return [`Filename: ${file}`, '', 'Line #    Mem usage    Increment  Occurrences   Line Contents', '='.repeat(61)];
+}
+
+/** A row for a line that never ran: its number and its source only. */
+export function blankRow(line: number, source: string): string {
+  return String(line).padStart(6) + ' '.repeat(41) + source;
+}
