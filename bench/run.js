@@ -162,38 +162,31 @@ function runtimeCost() {
 
 const PY_N = quick ? 5000 : 20000;
 const PY_LIMIT = quick ? 2000 : 10000;
+const PY_LOOP = `
+    s = 0
+    for i in range(n):
+        s += i
+    return s`;
+const PY_SEED = `
+    THE_LIMIT = limit
+    PP = sum(x * x for x in range(THE_LIMIT))
+    a = 1
+    NN = sum([x * x for x in range(THE_LIMIT)])
+    b = 1`;
 const PYTHON = `
 import sys, time, io
 from memory_profiler import profile
 sink = io.StringIO()
 
-def loop_plain(n):
-    s = 0
-    for i in range(n):
-        s += i
-    return s
+def loop_plain(n):${PY_LOOP}
 
 @profile(stream=sink)
-def loop_profiled(n):
-    s = 0
-    for i in range(n):
-        s += i
-    return s
+def loop_profiled(n):${PY_LOOP}
 
-def seed_plain(limit):
-    THE_LIMIT = limit
-    PP = sum(x * x for x in range(THE_LIMIT))
-    a = 1
-    NN = sum([x * x for x in range(THE_LIMIT)])
-    b = 1
+def seed_plain(limit):${PY_SEED}
 
 @profile(stream=sink, precision=4)
-def seed_profiled(limit):
-    THE_LIMIT = limit
-    PP = sum(x * x for x in range(THE_LIMIT))
-    a = 1
-    NN = sum([x * x for x in range(THE_LIMIT)])
-    b = 1
+def seed_profiled(limit):${PY_SEED}
 
 def best(f, *args):
     times = []
