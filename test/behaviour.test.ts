@@ -248,6 +248,171 @@ export function main() {
   return [s.m.name, s.m.length, constructed, s.m(1, 2, 3)];
 }`,
   },
+  {
+    name: 'class fields with arrows, static blocks and computed and symbol method names',
+    source: `const key = 'dyn' + 'amic';
+const sym = Symbol('s');
+class S {
+  static counter = 0;
+  static { S.counter = 10; }
+  bound = () => this.constructor.name;
+  @profile
+  [key](): string { return 'computed ' + this.bound(); }
+  @profile
+  [sym](): number { return ++S.counter; }
+}
+export function main() { const s = new S(); return [(s as any).dynamic(), (s as any)[sym](), (s as any)[sym]()]; }`,
+  },
+  {
+    name: 'optional chaining, nullish coalescing, spread and rest, template and tagged literals',
+    source: `const tag = (parts: TemplateStringsArray, ...values: unknown[]) => parts.raw.join('|') + values.length;
+class S {
+  @profile
+  m(input?: { a?: { b?: number[] } }, ...rest: number[]): unknown {
+    const first = input?.a?.b?.[0] ?? 'none';
+    const merged = [...(input?.a?.b ?? []), ...rest];
+    const { length, ...others } = { length: merged.length, extra: 1, more: 2 };
+    return [first, merged, length, others, \`t-\${first}-\${length}\`, tag\`a\${1}b\${2}\`];
+  }
+}
+export function main() { const s = new S(); return [s.m(), s.m({ a: { b: [5, 6] } }, 7, 8)]; }`,
+  },
+  {
+    name: 'nested try/finally with returns and throws across several levels',
+    source: `class S {
+  @profile
+  m(mode: number): unknown {
+    const trace: string[] = [];
+    try {
+      try {
+        trace.push('inner');
+        if (mode === 1) throw new Error('one');
+        if (mode === 2) return trace.concat('early');
+      } finally {
+        trace.push('inner finally');
+        if (mode === 3) throw new TypeError('from finally');
+      }
+      trace.push('after inner');
+    } catch (e) {
+      trace.push('caught ' + (e as Error).message);
+    } finally {
+      trace.push('outer finally');
+    }
+    return trace;
+  }
+}
+export function main() { const s = new S(); return [0, 1, 2, 3].map((m) => s.m(m)); }`,
+  },
+  {
+    name: 'closures capturing loop variables of while and for...of, called after the loop',
+    source: `class S {
+  @profile
+  m(): number[] {
+    const fns: Array<() => number> = [];
+    let i = 0;
+    while (i < 3) { const j = i; fns.push(() => j * 10); i++; }
+    for (const k of [7, 8]) fns.push(() => k);
+    for (let n = 0, m = 5; n < 2; n++, m--) fns.push(() => n + m);
+    return fns.map((f) => f());
+  }
+}
+export function main() { return new S().m(); }`,
+  },
+  {
+    name: 'arguments inside an arrow is the method\'s, default parameters see earlier ones',
+    source: `class S {
+  @profile
+  m(a: number, b = a * 2, c = () => a + b): unknown {
+    const viaArrow = (() => arguments.length)();
+    return [a, b, c(), viaArrow];
+  }
+}
+export function main() { const s = new S(); return [s.m(1), s.m(1, 5), (s.m as any)(1, 2, () => 9, 4)]; }`,
+  },
+  {
+    name: 'new.target, instanceof, in, typeof, delete and void inside a method',
+    source: `class S {
+  @profile
+  m(): unknown {
+    class Inner { seen: unknown; constructor() { this.seen = new.target === Inner; } }
+    const obj: Record<string, number> = { a: 1, b: 2 };
+    delete obj.a;
+    return [new Inner().seen, new Inner() instanceof Inner, 'a' in obj, 'b' in obj, typeof obj, void 0, typeof undefinedName];
+  }
+}
+declare const undefinedName: unknown;
+export function main() { return new S().m(); }`,
+  },
+  {
+    name: 'a getter used in a loop condition and a setter in its body',
+    source: `class S {
+  #n = 0;
+  @profile
+  get n() { return this.#n; }
+  set n(v: number) { this.#n = v; log('set ' + v); }
+  @profile
+  m(): number {
+    while (this.n < 3) this.n = this.n + 1;
+    return this.n;
+  }
+}
+export function main() { return new S().m(); }`,
+  },
+  {
+    name: 'labeled block inside a switch, break out of both',
+    source: `class S {
+  @profile
+  m(k: number): string[] {
+    const out: string[] = [];
+    switch (k) {
+      case 1:
+        inner: {
+          out.push('a');
+          if (k === 1) break inner;
+          out.push('never');
+        }
+        out.push('after block');
+        break;
+      default:
+        out.push('default');
+    }
+    return out;
+  }
+}
+export function main() { const s = new S(); return [s.m(1), s.m(2)]; }`,
+  },
+  {
+    name: 'comma expressions, assignments in conditions, and short-circuit side effects',
+    source: `class S {
+  @profile
+  m(): unknown {
+    let a = 0, b = 0, c;
+    const side = (v: number) => (log('side ' + v), v);
+    if ((c = side(1)) && side(0) && side(2)) a = 1;
+    for (a = 0, b = 10; a < b; a += 3, b -= 3) log(a + ':' + b);
+    const z = (side(3), side(4), 5);
+    return [a, b, c, z, side(0) || side(6), side(7) ?? side(8)];
+  }
+}
+export function main() { return new S().m(); }`,
+  },
+  {
+    name: 'a method calling a profiled method of another class in a loop, both profiled',
+    source: `class Helper {
+  @profile
+  double(x: number): number { return x * 2; }
+}
+class S {
+  helper = new Helper();
+  @profile
+  m(): number {
+    let total = 0;
+    for (let i = 0; i < 5; i++) total += this.helper.double(i);
+    return total;
+  }
+}
+export function main() { return new S().m(); }`,
+  },
 ];
 
 function outcome(result: RunResult) {
