@@ -45,6 +45,7 @@ function notAMethod(what: string): TypeError {
   return new TypeError(`ts-memory-profiler: @profile can only decorate a method or a get/set accessor, not ${what}`);
 }
 
+export function profile<F extends (...args: any[]) => any>(fn: F): F;
 export function profile(options?: ProfileOptions): (...args: any[]) => any;
 export function profile(target: object, key: Key, descriptor: PropertyDescriptor): any;
 export function profile(value: Function, context: unknown): any;
@@ -52,7 +53,11 @@ export function profile(...args: unknown[]): any {
   if (isParameterCall(args)) throw notAMethod('a parameter');
   if (isLegacyCall(args) || isStandardCall(args)) return decorate(args, Object.freeze({}), origin(profile));
   if (args.length > 1) throw new TypeError(`ts-memory-profiler: @profile(options) takes one argument, got ${args.length}`);
-  if (typeof args[0] === 'function') throw notAMethod(`a class (${(args[0] as Function).name || 'anonymous'})`);
+  if (typeof args[0] === 'function') {
+    const fn = args[0] as Function;
+    if (args.length === 1 && !isClass(fn)) return profileFunction(fn, origin(profile));
+    throw notAMethod(`a class (${fn.name || 'anonymous'})`);
+  }
   const own = validateOptions(args[0], '@profile');
   return function profileDecorator(...inner: unknown[]): any {
     if (isParameterCall(inner)) throw notAMethod('a parameter');
@@ -101,6 +106,31 @@ function decorateStandard(value: Function, context: StandardContext, own: Readon
     return `${owner || '<anonymous>'}.${prefix}${String(context.name)}`;
   };
   return wrap(value, site(own, origin, describe));
+}
+
+function isClass(fn: Function): boolean {
+  try {
+    return /^class\b/.test(Function.prototype.toString.call(fn));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `profile(function name() {...})`, `profile((x) => {...})`: the function, profiled (instrumented
+ * line by line when the transformer saw the call). `new` on it still constructs, unprofiled.
+ */
+function profileFunction(original: Function, where: Error): Function {
+  if (disabledByEnvironment) return original;
+  const wrapped = wrap(original, site(Object.freeze({}), where, () => original.name || '<anonymous>'));
+  if (wrapped === original || !('prototype' in original)) return wrapped;
+  const constructible = function (this: unknown, ...args: unknown[]) {
+    return new.target ? Reflect.construct(original, args, new.target) : Reflect.apply(wrapped, this, args);
+  };
+  Object.defineProperty(constructible, 'name', { value: original.name, configurable: true });
+  Object.defineProperty(constructible, 'length', { value: original.length, configurable: true });
+  constructible.prototype = (original as { prototype: unknown }).prototype;
+  return constructible;
 }
 
 function isGeneratorFunction(fn: Function): boolean {

@@ -72,3 +72,8 @@ export function asProfileDecorator(tsi: typeof ts, decorator: ts.Decorator, impo
   }
   return undefined;
 }
+
+/** `profile(...)` called as a function (not as a decorator): `profile(fn)`, `mp.profile(fn)`. */
+export function isProfileCall(tsi: typeof ts, call: ts.CallExpression, imported: ProfileImport): boolean {
+  return !tsi.isDecorator(call.parent) && isProfileName(tsi, unparenthesized(tsi, call.expression), imported);
+}

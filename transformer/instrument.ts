@@ -21,7 +21,7 @@
  */
 import type * as ts from 'typescript';
 import { lineOf } from './line-table';
-import type { Target } from './targets';
+import type { Member, Target, Wrapped } from './targets';
 
 /** What the file-level transformer gives the visitor. */
 export interface Emitter {
@@ -73,6 +73,8 @@ export class Instrumenter {
   readonly visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
     const tsi = this.tsi;
     if (tsi.isClassLike(node) && node.members.some((m) => this.targets.has(m))) return this.visitClass(node);
+    const target = this.targets.get(node);
+    if (target?.call) return this.profiledFunction(target, this.emitter.tableIndex(target));
     if (this.frame) {
       if (isFunctionWithBody(tsi, node)) return this.visitFunction(node);
       if (tsi.isClassStaticBlockDeclaration(node)) {
@@ -120,30 +122,15 @@ export class Instrumenter {
     return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, value)], this.tsi.NodeFlags.Const));
   }
 
-  /** `const __mpFrame = __mp.__enter(__mpLines[i]);` first in the body, then the probed statements. */
+  /** A profiled method or accessor: its body gets a frame of its own. */
   private profiledMember(target: Target, index: number): ts.ClassElement {
     const { f, tsi } = this;
-    const member = target.member;
+    const member = target.member as Member;
     const modifiers = tsi.visitNodes(member.modifiers, this.visit, tsi.isModifierLike);
     const name = tsi.visitNode(member.name, this.visit, tsi.isPropertyName)!;
     // Parameters run before the body takes its frame: they keep the enclosing frame, if any.
     const parameters = tsi.visitNodes(member.parameters, this.visit, tsi.isParameter);
-    const outer = this.frame;
-    const frame = f.createUniqueName('__mpFrame');
-    this.frame = frame;
-    const body = this.inFunction(() => {
-      const [prologue, statements] = this.splitPrologue(member.body!.statements);
-      const enter = this.constant(frame, this.runtimeCall('__enter', [this.tableRef(index)]));
-      const probed = this.statements(statements);
-      if (!isAsync(tsi, member) || (tsi.isMethodDeclaration(member) && member.asteriskToken)) {
-        return f.updateBlock(member.body!, [...prologue, enter, ...probed]);
-      }
-      // An async method's call ends when its body does, not when it hands back its promise:
-      // try { ...body } finally { __mp.__leave(frame) } takes the exit reading and writes the report.
-      const leave = f.createExpressionStatement(this.runtimeCall('__leave', [frame]));
-      return f.updateBlock(member.body!, [...prologue, enter, f.createTryStatement(f.createBlock(probed, true), undefined, f.createBlock([leave], true))]);
-    });
-    this.frame = outer;
+    const body = this.profiledBody(member, index);
     if (tsi.isMethodDeclaration(member)) {
       return f.updateMethodDeclaration(member, modifiers, member.asteriskToken, name, member.questionToken, member.typeParameters, parameters, member.type, body);
     }
@@ -151,6 +138,52 @@ export class Instrumenter {
       return f.updateGetAccessorDeclaration(member, modifiers, name, parameters, member.type, body);
     }
     return f.updateSetAccessorDeclaration(member, modifiers, name, parameters, body);
+  }
+
+  /** `profile(function name() {...})` / `profile((x) => {...})`: the function gets a frame of its own. */
+  private profiledFunction(target: Target, index: number): ts.Expression {
+    const { f, tsi } = this;
+    const fn = target.member as Wrapped;
+    const modifiers = tsi.visitNodes(fn.modifiers, this.visit, tsi.isModifierLike) as ts.NodeArray<ts.Modifier> | undefined;
+    const parameters = tsi.visitNodes(fn.parameters, this.visit, tsi.isParameter);
+    const body = this.profiledBody(fn, index);
+    return tsi.isFunctionExpression(fn)
+      ? f.updateFunctionExpression(fn, modifiers, fn.asteriskToken, fn.name, fn.typeParameters, parameters, fn.type, body)
+      : f.updateArrowFunction(fn, modifiers, fn.typeParameters, parameters, fn.type, fn.equalsGreaterThanToken, body);
+  }
+
+  /**
+   * `const __mpFrame = __mp.__enter(__mpLines[i]);` first, then the probed statements; in an async
+   * function, inside `try { ... } finally { __mp.__leave(__mpFrame) }`: its call ends when its body
+   * does, not when it hands back its promise. A concise arrow body becomes `return expr`.
+   */
+  private profiledBody(fn: Member | Wrapped, index: number): ts.Block {
+    const { f, tsi } = this;
+    const outer = this.frame;
+    const frame = f.createUniqueName('__mpFrame');
+    this.frame = frame;
+    try {
+      return this.inFunction(() => {
+        const original = fn.body!;
+        let prologue: ts.Statement[] = [];
+        let probed: ts.Statement[];
+        if (tsi.isBlock(original)) {
+          const [directives, statements] = this.splitPrologue(original.statements);
+          prologue = directives;
+          probed = this.statements(statements);
+        } else {
+          probed = [...this.probeStatement(this.lineAt(original)), f.createReturnStatement(tsi.visitNode(original, this.visit, tsi.isExpression)!)];
+        }
+        const enter = this.constant(frame, this.runtimeCall('__enter', [this.tableRef(index)]));
+        const generator = 'asteriskToken' in fn && !!fn.asteriskToken;
+        const statements = !isAsync(tsi, fn) || generator
+          ? [...prologue, enter, ...probed]
+          : [...prologue, enter, f.createTryStatement(f.createBlock(probed, true), undefined, f.createBlock([f.createExpressionStatement(this.runtimeCall('__leave', [frame]))], true))];
+        return tsi.isBlock(original) ? f.updateBlock(original, statements) : f.createBlock(statements, true);
+      });
+    } finally {
+      this.frame = outer;
+    }
   }
 
   // ---- functions written inside a profiled method ------------------------------------------------

@@ -4,7 +4,7 @@
  */
 import type * as ts from 'typescript';
 import type { LineTable } from '../runtime/types';
-import { hasStatic, type Target } from './targets';
+import { hasStatic, type Member, type Target } from './targets';
 
 export function lineOf(file: ts.SourceFile, position: number): number {
   return file.getLineAndCharacterOfPosition(position).line + 1;
@@ -37,13 +37,39 @@ function sourceLines(file: ts.SourceFile, first: number, last: number): string[]
 }
 
 /** An async method that is not a generator: its call ends when its body does (see `__leave`). */
-function isAsyncMethod(tsi: typeof ts, member: Target['member']): boolean {
+function isAsyncMethod(tsi: typeof ts, member: Member): boolean {
   const async = !!tsi.getModifiers(member)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
   return async && !(tsi.isMethodDeclaration(member) && member.asteriskToken);
 }
 
+/** `const work = profile(function () {...})` is named `work`; a named function expression by its name. */
+function wrappedName(tsi: typeof ts, fn: ts.FunctionExpression | ts.ArrowFunction, call: ts.CallExpression): string {
+  if (tsi.isFunctionExpression(fn) && fn.name) return fn.name.text;
+  const parent = call.parent;
+  if ((tsi.isVariableDeclaration(parent) || tsi.isPropertyAssignment(parent) || tsi.isPropertyDeclaration(parent)) && tsi.isIdentifier(parent.name)) {
+    return parent.name.text;
+  }
+  return '<anonymous>';
+}
+
 export function lineTable(tsi: typeof ts, file: ts.SourceFile, target: Target): LineTable {
-  const { member, decorator } = target;
+  const { member, decorator, call } = target;
+  if (call) {
+    const fn = member as ts.FunctionExpression | ts.ArrowFunction;
+    const first = lineOf(file, call.getStart(file));
+    const last = lineOf(file, fn.body.getEnd() - 1);
+    const async = !!tsi.getModifiers(fn)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
+    return {
+      file: file.fileName,
+      name: wrappedName(tsi, fn, call),
+      static: false,
+      ...(async ? { async: true } : {}),
+      entry: first,
+      first,
+      lines: sourceLines(file, first, last),
+    };
+  }
+  if (!('name' in member) || tsi.isFunctionExpression(member) || tsi.isArrowFunction(member)) throw new Error('unreachable');
   const first = lineOf(file, member.getStart(file));
   const last = lineOf(file, member.body!.getEnd() - 1);
   const { label, key } = memberName(tsi, file, member.name);

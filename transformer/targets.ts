@@ -5,14 +5,19 @@
 import type * as ts from 'typescript';
 import { checkOption, describeValue } from '../runtime/options';
 import { Code, type Diagnose } from './diagnostics';
-import { asProfileDecorator, type ProfileDecorator, type ProfileImport } from './imports';
+import { asProfileDecorator, isProfileCall, type ProfileDecorator, type ProfileImport } from './imports';
 
 export type Member = ts.MethodDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
 
+/** A function written inline in `profile(function name() {...})` or `profile((x) => {...})`. */
+export type Wrapped = ts.FunctionExpression | ts.ArrowFunction;
+
 export interface Target {
-  readonly member: Member;
-  /** The `@profile` decorator; absent for the other half of a legacy accessor pair. */
+  readonly member: Member | Wrapped;
+  /** The `@profile` decorator; absent for the other half of a legacy accessor pair and for calls. */
   readonly decorator: ts.Decorator | undefined;
+  /** `profile(...)` around an inline function: the call (its line carries the entry reading). */
+  readonly call?: ts.CallExpression;
 }
 
 function isMember(tsi: typeof ts, node: ts.Node): node is Member {
@@ -44,6 +49,13 @@ export function findTargets(
       for (const decorator of tsi.getDecorators(node) ?? []) {
         const found = asProfileDecorator(tsi, decorator, imported);
         if (found) classify(node, found);
+      }
+    }
+    if (tsi.isCallExpression(node) && isProfileCall(tsi, node, imported)) {
+      const fn = unwrapped(tsi, node.arguments[0]);
+      // profile(function* () {...}) is left as written (the runtime says so once), like generator methods.
+      if ((tsi.isFunctionExpression(fn) || tsi.isArrowFunction(fn)) && node.arguments.length === 1 && !(tsi.isFunctionExpression(fn) && fn.asteriskToken)) {
+        targets.push({ member: fn, decorator: undefined, call: node });
       }
     }
     tsi.forEachChild(node, visit);

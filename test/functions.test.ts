@@ -1,0 +1,74 @@
+/**
+ * Plain functions, which TypeScript cannot decorate: `profile(function name() {...})` and
+ * `profile((x) => {...})` around an inline function are instrumented like methods.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { profile } from 'ts-memory-profiler';
+import { compile, occurrences, run, runInChild } from './helpers/compile';
+
+const SOURCE = `import { profile } from 'ts-memory-profiler';
+declare function log(...values: unknown[]): void;
+
+const work = profile(function work(n: number): number {
+  const a = new Array(n).fill(1);
+  let total = 0;
+  for (const x of a) total += x;
+  return total;
+});
+
+const square = profile((x: number) => x * x);
+
+const Point = profile(function Point(this: { x: number }, x: number) {
+  this.x = x;
+  log('constructed');
+});
+
+export function main() {
+  return [work(5), square(7), work.name, work.length, square.length, (new (Point as any)(3)).x];
+}
+`;
+
+test('a profiled function expression and arrow: same results, one report per call, charged line by line', () => {
+  const baseline = run(compile(SOURCE.replace(/profile\(/g, '(')));
+  const result = run(compile(SOURCE));
+  assert.equal(result.value, baseline.value);
+  assert.equal(result.value, [5, 49, 'work', 1, 1, 3]);
+  assert.equal(result.log, baseline.log);
+  assert.equal(result.reports.map((r) => r.name), ['work', 'square']);
+  // The call's line carries the entry reading; the loop header counts 5 steps + the end, and its body
+  // shares the line.
+  assert.equal(occurrences(result.reports[0]), [[4, 1], [5, 1], [6, 1], [7, 6 + 5], [8, 1]]);
+  // A concise arrow on the call's line: the entry and the expression.
+  assert.equal(occurrences(result.reports[1]), [[11, 2]]);
+  assert.equal(result.reports[0].lines.map((l) => l.line), [4, 5, 6, 7, 8, 9]);
+});
+
+test('an async arrow: the report is written when its promise settles, covering every line', () => {
+  const source = `import { profile } from 'ts-memory-profiler';
+const later = profile(async (ms: number) => {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const big = new Array(1e5).fill(0);
+  return big.length;
+});
+export function main() {
+  later(1).then((n) => console.log('RESULT ' + n));
+}
+`;
+  const { reports } = runInChild(compile(source));
+  assert.is(reports.length, 1);
+  assert.is(reports[0].name, 'later');
+  // Entry on the call's line; the await line counts its statement and the executor arrow.
+  assert.equal(occurrences(reports[0]), [[2, 1], [3, 2], [4, 1], [5, 1]]);
+  assert.ok(reports[0].lines[2].incrementBytes! > 700_000, `the array: ${reports[0].lines[2].incrementBytes}`);
+});
+
+test('profile(fn) at run time: a class is refused, a generator is left as written', () => {
+  assert.throws(() => profile(class Foo {} as never), /can only decorate a method or a get\/set accessor, not a class \(Foo\)/);
+  function* gen() {
+    yield 1;
+  }
+  assert.is(profile(gen), gen);
+});
+
+test.run();
