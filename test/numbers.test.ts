@@ -56,27 +56,29 @@ class Loop {
 }
 export function main() {
   const loop = new Loop();
-  loop.spin(100000);
-  loop.spin(100000);
-  return loop.spin(100000);
+  let result = 0;
+  for (let i = 0; i < 5; i++) result = loop.spin(100000);
+  return result;
 }
 `;
 
 test('probes do not allocate: 200,001 probes over a loop that allocates nothing add no memory', () => {
-  // The third call, in a process of its own: the first ones also pay for V8 compiling the loop (code
-  // objects live in the heap), and a test process compiling TypeScript allocates in the background.
-  const { reports: [, , third], value } = runInChild(compile(LOOP));
+  // Calls after the second, in a process of their own: the first ones also pay for V8 compiling the
+  // loop (code objects live in the heap), and a test process compiling TypeScript allocates in the
+  // background. V8's optimising compiler may still finish during one of them.
+  const { reports, value } = runInChild(compile(LOOP));
   let expected = 0;
   for (let i = 0; i < 100000; i++) expected = (expected + i) % 1000;
   assert.is(value, expected);
-  const report = third;
-  assert.is(row(report, 6).occurrences, 100001);
-  assert.is(row(report, 7).occurrences, 100000);
-  // An allocating probe would leave at least 16 bytes per call (3.2 MB here); what remains is V8's own
-  // bookkeeping (code, feedback) that may land in any line: less than a byte per probe.
-  for (const line of [5, 6, 7, 9]) {
-    assert.ok(Math.abs(row(report, line).incrementBytes!) < 100_000, `line ${line}: ${row(report, line).incrementBytes}`);
+  const later = reports.slice(2);
+  for (const report of later) {
+    assert.is(row(report, 6).occurrences, 100001);
+    assert.is(row(report, 7).occurrences, 100000);
   }
+  // An allocating probe would leave at least 16 bytes per call (3.2 MB here) in every call; what
+  // remains is V8's own bookkeeping (code, feedback): less than a byte per probe.
+  const worst = (report: Report) => Math.max(...[5, 6, 7, 9].map((line) => Math.abs(row(report, line).incrementBytes!)));
+  assert.ok(later.some((report) => worst(report) < 100_000), JSON.stringify(later.map(worst)));
 });
 
 test('increments add up: the rows after the entry sum to the last reading minus the entry reading', () => {
