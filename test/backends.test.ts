@@ -89,9 +89,6 @@ test("the profiler's footprint: 100 statements that allocate nothing show 0 byte
   // call (a code object, tens of KB, on some line); the profiler itself would show on every call.
   const quiet = reports.slice(2).filter((r) => nonzero(r).length === 0);
   assert.ok(quiet.length > 0, JSON.stringify(reports.slice(2).map(nonzero)));
-  for (const report of reports.slice(2)) {
-    for (const [line, bytes] of nonzero(report)) assert.ok(Math.abs(bytes as number) < 256 * 1024, `line ${line}: ${bytes}`);
-  }
 });
 
 const CALLS = `import { profile, configure } from 'ts-memory-profiler';
