@@ -122,7 +122,7 @@ function isClass(fn: Function): boolean {
  */
 function profileFunction(original: Function, where: Error): Function {
   if (disabledByEnvironment) return original;
-  const wrapped = wrap(original, site(Object.freeze({}), where, () => original.name || '<anonymous>'));
+  const wrapped = wrap(original, { ...site(Object.freeze({}), where, () => original.name || '<anonymous>'), inline: false });
   if (wrapped === original || !('prototype' in original)) return wrapped;
   const constructible = function (this: unknown, ...args: unknown[]) {
     return new.target ? Reflect.construct(original, args, new.target) : Reflect.apply(wrapped, this, args);

@@ -46,11 +46,14 @@ function decoratorLine(file: string, line: number): { line: number; text: string
 }
 
 export function fallbackTable(site: Site, name: string): LineTable {
+  const plugin = `"plugins": [{ "transform": "ts-memory-profiler/transformer" }] in tsconfig.json compilerOptions, built with tspc (ts-patch)`;
   sayOnce(
     'not-instrumented',
-    `${name} was not instrumented when it was built, so its report has the decorator line only ` +
-      `(the whole call, entry to exit). Add "plugins": [{ "transform": "ts-memory-profiler/transformer" }] ` +
-      `to compilerOptions in tsconfig.json and build with tspc (ts-patch) for line-by-line reports.`,
+    site.inline === false
+      ? `${name} was not instrumented, so its report has one line (the whole call, entry to exit): only a ` +
+          `function written inside the call, profile(function ${name}() {...}), is instrumented, with ${plugin}.`
+      : `${name} was not instrumented when it was built, so its report has the decorator line only ` +
+          `(the whole call, entry to exit). For line-by-line reports: ${plugin}.`,
   );
   const where = decoratorLocation(site.origin);
   const found = where && decoratorLine(where.file, where.line);

@@ -46,6 +46,8 @@ export interface Site {
   readonly origin: Error;
   /** The one-row table used when the body never took its frame (built without the transformer). */
   fallback?: LineTable;
+  /** False for profile(fn): only a function written inside the call is instrumented. */
+  inline?: boolean;
 }
 
 // Layout of Frame.stats: three numbers per source line of the table.

@@ -5,7 +5,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { profile } from 'ts-memory-profiler';
-import { compile, occurrences, run, runInChild } from './helpers/compile';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { compile, occurrences, run, runInChild, writeProject } from './helpers/compile';
 
 const SOURCE = `import { profile } from 'ts-memory-profiler';
 declare function log(...values: unknown[]): void;
@@ -69,6 +71,20 @@ test('profile(fn) at run time: a class is refused, a generator is left as writte
     yield 1;
   }
   assert.is(profile(gen), gen);
+});
+
+test('profile(fnVariable): one-line reports, and a hint that only a function written inside the call is instrumented', () => {
+  const compiled = compile(`import { profile } from 'ts-memory-profiler';
+function heavy(n: number) { return new Array(n).fill(0).length; }
+const p = profile(heavy);
+console.log(p(10), p(20));
+`);
+  const dir = writeProject({ 'app.js': compiled.js });
+  const result = spawnSync(process.execPath, [path.join(dir, 'app.js')], { encoding: 'utf8' });
+  assert.is(result.stdout.split('Filename: ').length - 1, 2);
+  assert.match(result.stdout, /\n10 20\n$/);
+  assert.is(result.stderr.split('\n').filter(Boolean).length, 1);
+  assert.match(result.stderr, /heavy was not instrumented.*only a function written inside the call, profile\(function heavy\(\) \{\.\.\.\}\), is instrumented/);
 });
 
 test.run();
