@@ -12,7 +12,6 @@ import { PerformanceObserver, performance } from 'perf_hooks';
 import { GCProfiler } from 'v8';
 import { heapReading } from './readings';
 
-
 /** Start times of the collections the observer delivered, in order. */
 const starts: number[] = [];
 /** Reports waiting for the observer; each returns true once written. */
