@@ -13,7 +13,7 @@ import { warmUp, type Site } from './frame';
 import { validateOptions } from './options';
 import { sayOnce } from './problems';
 import { disabledByEnvironment } from './settings';
-import type { ProfileOptions } from './types';
+import type { LineTable, ProfileOptions } from './types';
 
 type Key = string | symbol;
 
@@ -106,6 +106,24 @@ function decorateStandard(value: Function, context: StandardContext, own: Readon
     return `${owner || '<anonymous>'}.${prefix}${String(context.name)}`;
   };
   return wrap(value, site(own, origin, describe));
+}
+
+const functionSites = new WeakMap<LineTable, Site>();
+
+/**
+ * Called by the wrapper the transformer makes of a function declaration with `/** @profile *\/`:
+ * profiles one call of its instrumented body `impl`. `new` still constructs, unprofiled.
+ */
+export function callFunction(table: LineTable, impl: Function, thisArg: unknown, args: ArrayLike<unknown>, newTarget: Function | undefined): unknown {
+  if (newTarget !== undefined) return Reflect.construct(impl, args, newTarget);
+  if (disabledByEnvironment) return Reflect.apply(impl, thisArg, args);
+  let where = functionSites.get(table);
+  if (where === undefined) {
+    warmUp();
+    where = site(validateOptions(table.options, `/** @profile */ on ${table.name}`), new Error(), () => table.name);
+    functionSites.set(table, where);
+  }
+  return callProfiled(where, impl, thisArg, args);
 }
 
 function isClass(fn: Function): boolean {

@@ -11,3 +11,4 @@ export type { LineTable, ProfileOptions, Report, ReportLine, ReportStream } from
 export { enter as __enter, line as __line } from './frame';
 export { register as __register } from './registry';
 export { leave as __leave } from './call';
+export { callFunction as __function } from './decorator';

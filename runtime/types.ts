@@ -14,6 +14,8 @@ export interface LineTable {
   readonly static: boolean;
   /** An async method: its body's end (`__leave`), not the wrapper's return, ends the call. */
   readonly async?: boolean;
+  /** `/** @profile {precision: 4} *\/` on a function declaration: its options. */
+  readonly options?: Readonly<ProfileOptions>;
   /** Line of the `@profile` decorator: the entry reading is charged there. */
   readonly entry: number;
   /** Line of the member's first decorator: the first row of the report. */

@@ -87,4 +87,49 @@ console.log(p(10), p(20));
   assert.match(result.stderr, /heavy was not instrumented.*only a function written inside the call, profile\(function heavy\(\) \{\.\.\.\}\), is instrumented/);
 });
 
+const JSDOC = `declare function log(...values: unknown[]): void;
+export function main() {
+  return [early(3), squares(3), early.name, early.length, squares.length, (new (early as any)(2)) instanceof early];
+}
+
+/** @profile */
+function early(n: number, scale = 2): number {
+  log('early ' + n);
+  const a = new Array(n).fill(1);
+  return a.length * scale;
+}
+
+/**
+ * Sums squares.
+ * @profile {precision: 4, format: 'json'}
+ */
+export function squares(limit: number): number {
+  let total = 0;
+  for (let x = 0; x < limit; x++) total += x * x;
+  return total;
+}
+`;
+
+test('/** @profile */ on a function declaration: hoisting, name, length and results kept; reports from the tag line', () => {
+  const baseline = run(compile(JSDOC.replace(/@profile/g, '@notes')));
+  const result = run(compile(JSDOC));
+  assert.equal(result.value, baseline.value);
+  assert.equal(result.value, [6, 5, 'early', 1, 1, true]);
+  assert.equal(result.log, baseline.log);
+  // new early(2) constructs, unprofiled: two calls profiled.
+  assert.equal(result.reports.map((r) => r.name), ['early', 'squares']);
+  assert.equal(occurrences(result.reports[0]), [[6, 1], [8, 1], [9, 1], [10, 1]]);
+  assert.is(result.reports[1].precision, 4);
+  assert.equal(occurrences(result.reports[1]), [[15, 1], [18, 1], [19, 4 + 3], [20, 1]]);
+  assert.ok(result.text.includes('{"file":'), 'the json format from the tag');
+});
+
+test('/** @profile */ with bad options is a build error at the tag', () => {
+  const diagnostics = compile('/** @profile {precision: 12} */\nexport function f() { return 1; }\n').diagnostics;
+  assert.equal(diagnostics, [
+    "fixture.ts(1,5): error TS990003: ts-memory-profiler: /** @profile */ option 'precision' must be an integer from 0 to 10, got 12",
+  ]);
+  assert.match(compile('/** @profile fast */\nexport function f() { return 1; }\n').diagnostics[0], /takes an object literal of options, like \{precision: 4\}, got fast/);
+});
+
 test.run();

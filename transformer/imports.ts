@@ -9,8 +9,8 @@ export const PACKAGE = 'ts-memory-profiler';
 export interface ProfileImport {
   /** The module specifier as written, reused for the runtime import the transformer adds. */
   readonly specifier: string;
-  /** The import declaration the runtime import is placed after. */
-  readonly declaration: ts.ImportDeclaration;
+  /** The import declaration the runtime import is placed after; absent when the file only has `/** @profile *\/`. */
+  readonly declaration: ts.ImportDeclaration | undefined;
   /** Local names bound to `profile`: `import { profile }`, `import { profile as mem }`. */
   readonly names: ReadonlySet<string>;
   /** Local names of namespace imports: `import * as mp` (then `mp.profile`). */
@@ -36,9 +36,12 @@ export function findProfileImport(tsi: typeof ts, file: ts.SourceFile): ProfileI
     }
     declaration ??= statement;
   }
-  return declaration && (names.size > 0 || namespaces.size > 0)
-    ? { specifier: (declaration.moduleSpecifier as ts.StringLiteral).text, declaration, names, namespaces }
-    : undefined;
+  if (declaration && (names.size > 0 || namespaces.size > 0)) {
+    return { specifier: (declaration.moduleSpecifier as ts.StringLiteral).text, declaration, names, namespaces };
+  }
+  // `/** @profile */` on a function needs no import: the runtime is imported for it.
+  if (/@profile\b/.test(file.text)) return { specifier: PACKAGE, declaration: undefined, names, namespaces };
+  return undefined;
 }
 
 /** `profile`, `mem`, `mp.profile`: the decorator function itself (not called). */

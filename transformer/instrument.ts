@@ -75,6 +75,7 @@ export class Instrumenter {
     if (tsi.isClassLike(node) && node.members.some((m) => this.targets.has(m))) return this.visitClass(node);
     const target = this.targets.get(node);
     if (target?.call) return this.profiledFunction(target, this.emitter.tableIndex(target));
+    if (target?.tag) return this.profiledDeclaration(target, this.emitter.tableIndex(target));
     if (this.frame) {
       if (isFunctionWithBody(tsi, node)) return this.visitFunction(node);
       if (tsi.isClassStaticBlockDeclaration(node)) {
@@ -153,11 +154,41 @@ export class Instrumenter {
   }
 
   /**
+   * `/** @profile *\/ function f(a, b = 1) {...}` becomes two hoisted declarations, so calls before the
+   * declaration still work: `function f(p0) { return __mp.__function(table, __mp_f, this, arguments,
+   * new.target); }` keeps the name, the `length` (simple parameters up to the first default or rest,
+   * so no default is evaluated twice) and the modifiers; `function __mp_f(a, b = 1) {...}` is the
+   * instrumented body.
+   */
+  private profiledDeclaration(target: Target, index: number): ts.Statement[] {
+    const { f, tsi } = this;
+    const fn = target.member as ts.FunctionDeclaration;
+    const impl = f.createUniqueName(`__mp_${fn.name!.text}`);
+    const parameters = tsi.visitNodes(fn.parameters, this.visit, tsi.isParameter);
+    const async = fn.modifiers?.filter((m) => m.kind === tsi.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
+    const body = this.profiledBody(fn, index);
+    const implementation = f.createFunctionDeclaration(async?.length ? async : undefined, undefined, impl, fn.typeParameters, parameters, fn.type, body);
+    const real = fn.parameters.filter((p) => !(tsi.isIdentifier(p.name) && p.name.text === 'this'));
+    const length = real.findIndex((p) => p.initializer !== undefined || p.dotDotDotToken !== undefined);
+    const wrapperParameters = real.slice(0, length < 0 ? real.length : length).map(() => f.createParameterDeclaration(undefined, undefined, f.createUniqueName('p')));
+    const call = this.runtimeCall('__function', [
+      this.tableRef(index),
+      impl,
+      f.createThis(),
+      f.createIdentifier('arguments'),
+      f.createMetaProperty(tsi.SyntaxKind.NewKeyword, f.createIdentifier('target')),
+    ]);
+    const modifiers = fn.modifiers?.filter((m) => m.kind !== tsi.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
+    const wrapper = f.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, undefined, wrapperParameters, undefined, f.createBlock([f.createReturnStatement(call)], true));
+    return [wrapper, implementation];
+  }
+
+  /**
    * `const __mpFrame = __mp.__enter(__mpLines[i]);` first, then the probed statements; in an async
    * function, inside `try { ... } finally { __mp.__leave(__mpFrame) }`: its call ends when its body
    * does, not when it hands back its promise. A concise arrow body becomes `return expr`.
    */
-  private profiledBody(fn: Member | Wrapped, index: number): ts.Block {
+  private profiledBody(fn: Member | Wrapped | ts.FunctionDeclaration, index: number): ts.Block {
     const { f, tsi } = this;
     const outer = this.frame;
     const frame = f.createUniqueName('__mpFrame');
@@ -283,6 +314,10 @@ export class Instrumenter {
 
     if (tsi.isBlock(s)) return [f.updateBlock(s, this.statements(s.statements))];
     if (tsi.isEmptyStatement(s) || tsi.isInterfaceDeclaration(s) || tsi.isTypeAliasDeclaration(s)) return [s];
+    if (tsi.isFunctionDeclaration(s) && this.targets.get(s)?.tag) {
+      const target = this.targets.get(s)!;
+      return this.profiledDeclaration(target, this.emitter.tableIndex(target));
+    }
     if (tsi.isFunctionDeclaration(s)) return s.body ? [this.visitFunction(s) as ts.Statement] : [s];
     if (tsi.isLabeledStatement(s)) return this.labeled(s);
 

@@ -53,7 +53,23 @@ function wrappedName(tsi: typeof ts, fn: ts.FunctionExpression | ts.ArrowFunctio
 }
 
 export function lineTable(tsi: typeof ts, file: ts.SourceFile, target: Target): LineTable {
-  const { member, decorator, call } = target;
+  const { member, decorator, call, tag } = target;
+  if (tag) {
+    // `/** @profile */`: the tag's line carries the entry reading, as a decorator's would.
+    const fn = member as ts.FunctionDeclaration;
+    const first = lineOf(file, tag.getStart(file));
+    const async = !!tsi.getModifiers(fn)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
+    return {
+      file: file.fileName,
+      name: fn.name!.text,
+      static: false,
+      ...(async ? { async: true } : {}),
+      ...(target.options && Object.keys(target.options).length ? { options: target.options } : {}),
+      entry: first,
+      first,
+      lines: sourceLines(file, first, lineOf(file, fn.body!.getEnd() - 1)),
+    };
+  }
   if (call) {
     const fn = member as ts.FunctionExpression | ts.ArrowFunction;
     const first = lineOf(file, call.getStart(file));
@@ -69,7 +85,10 @@ export function lineTable(tsi: typeof ts, file: ts.SourceFile, target: Target): 
       lines: sourceLines(file, first, last),
     };
   }
-  if (!('name' in member) || tsi.isFunctionExpression(member) || tsi.isArrowFunction(member)) throw new Error('unreachable');
+  return methodTable(tsi, file, member as Member, decorator);
+}
+
+function methodTable(tsi: typeof ts, file: ts.SourceFile, member: Member, decorator: ts.Decorator | undefined): LineTable {
   const first = lineOf(file, member.getStart(file));
   const last = lineOf(file, member.body!.getEnd() - 1);
   const { label, key } = memberName(tsi, file, member.name);
@@ -91,12 +110,13 @@ export function tableLiteral(tsi: typeof ts, table: LineTable): ts.ObjectLiteral
   const f = tsi.factory;
   const value = (v: unknown): ts.Expression => {
     if (typeof v === 'string') return f.createStringLiteral(v);
-    if (typeof v === 'number') return f.createNumericLiteral(v);
+    if (typeof v === 'number') return v < 0 ? f.createPrefixUnaryExpression(tsi.SyntaxKind.MinusToken, f.createNumericLiteral(-v)) : f.createNumericLiteral(v);
     if (typeof v === 'boolean') return v ? f.createTrue() : f.createFalse();
-    return f.createArrayLiteralExpression((v as unknown[]).map(value), (v as unknown[]).length > 1);
+    if (v === null) return f.createNull();
+    if (Array.isArray(v)) return f.createArrayLiteralExpression(v.map(value), v.length > 1);
+    return object(v as object);
   };
-  return f.createObjectLiteralExpression(
-    Object.entries(table).map(([k, v]) => f.createPropertyAssignment(k, value(v))),
-    false,
-  );
+  const object = (o: object): ts.ObjectLiteralExpression =>
+    f.createObjectLiteralExpression(Object.entries(o).map(([k, v]) => f.createPropertyAssignment(k, value(v))), false);
+  return object(table);
 }

@@ -13,11 +13,15 @@ export type Member = ts.MethodDeclaration | ts.GetAccessorDeclaration | ts.SetAc
 export type Wrapped = ts.FunctionExpression | ts.ArrowFunction;
 
 export interface Target {
-  readonly member: Member | Wrapped;
+  /** A method or accessor, a function in `profile(...)`, or a function declaration with `/** @profile *\/`. */
+  readonly member: Member | Wrapped | ts.FunctionDeclaration;
   /** The `@profile` decorator; absent for the other half of a legacy accessor pair and for calls. */
   readonly decorator: ts.Decorator | undefined;
   /** `profile(...)` around an inline function: the call (its line carries the entry reading). */
   readonly call?: ts.CallExpression;
+  /** `/** @profile {...} *\/` on a function declaration: the tag, and its options if any. */
+  readonly tag?: ts.JSDocTag;
+  readonly options?: Record<string, unknown>;
 }
 
 function isMember(tsi: typeof ts, node: ts.Node): node is Member {
@@ -49,6 +53,13 @@ export function findTargets(
       for (const decorator of tsi.getDecorators(node) ?? []) {
         const found = asProfileDecorator(tsi, decorator, imported);
         if (found) classify(node, found);
+      }
+    }
+    if (tsi.isFunctionDeclaration(node) && node.body && node.name && !node.asteriskToken) {
+      const tag = tsi.getJSDocTags(node).find((t) => t.tagName.text === 'profile');
+      if (tag) {
+        const options = tagOptions(tsi, tag, diagnose);
+        if (options) targets.push({ member: node, decorator: undefined, tag, options });
       }
     }
     if (tsi.isCallExpression(node) && isProfileCall(tsi, node, imported)) {
@@ -132,6 +143,38 @@ function literalValue(tsi: typeof ts, node: ts.Expression): unknown {
   if (tsi.isArrowFunction(e) || tsi.isFunctionExpression(e) || tsi.isClassExpression(e)) return () => undefined;
   if (tsi.isArrayLiteralExpression(e)) return [];
   return NOT_LITERAL;
+}
+
+/**
+ * The options of `/** @profile {precision: 4} *\/`: an object literal of literal values, checked with
+ * the runtime's rules; undefined (and a diagnostic at the tag) when it is not one.
+ */
+function tagOptions(tsi: typeof ts, tag: ts.JSDocTag, diagnose: Diagnose): Record<string, unknown> | undefined {
+  const text = (tsi.getTextOfJSDocComment(tag.comment) ?? '').trim();
+  if (text === '') return {};
+  const parsed = tsi.createSourceFile('options.ts', `(${text})`, tsi.ScriptTarget.Latest, true);
+  const statement = parsed.statements[0];
+  const literal = parsed.statements.length === 1 && tsi.isExpressionStatement(statement) ? unwrapped(tsi, statement.expression) : undefined;
+  if (!literal || !tsi.isObjectLiteralExpression(literal)) {
+    diagnose(tag, Code.BadOptions, `/** @profile */ takes an object literal of options, like {precision: 4}, got ${text}`);
+    return undefined;
+  }
+  const options: Record<string, unknown> = {};
+  for (const property of literal.properties) {
+    const name = property.name && (tsi.isIdentifier(property.name) || tsi.isStringLiteral(property.name)) ? property.name.text : undefined;
+    const value = tsi.isPropertyAssignment(property) ? literalValue(tsi, property.initializer) : NOT_LITERAL;
+    if (name === undefined || value === NOT_LITERAL || typeof value === 'function' || Array.isArray(value)) {
+      diagnose(tag, Code.BadOptions, `/** @profile */ options must be written as literals (name: value), got ${property.getText(parsed)}`);
+      return undefined;
+    }
+    const problem = checkOption(name, value);
+    if (problem) {
+      diagnose(tag, Code.BadOptions, `/** @profile */ ${problem}`);
+      return undefined;
+    }
+    options[name] = value;
+  }
+  return options;
 }
 
 /** Checks `@profile(...)`'s arguments as far as they are literal; false when it reported a problem. */

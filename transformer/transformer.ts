@@ -60,7 +60,10 @@ function transformFile(tsi: typeof ts, context: ts.TransformationContext, file: 
       tsi.NodeFlags.Const,
     ),
   );
-  const at = statements.findIndex((s) => tsi.getOriginalNode(s) === imported.declaration) + 1;
+  // After the user's import of the package; for a file with only `/** @profile */`, after its imports.
+  const at = imported.declaration
+    ? statements.findIndex((s) => tsi.getOriginalNode(s) === imported.declaration) + 1
+    : statements.reduce((last, s, i) => (tsi.isImportDeclaration(s) || (tsi.isExpressionStatement(s) && tsi.isStringLiteral(s.expression) && last === i) ? i + 1 : last), 0);
   return f.updateSourceFile(file, [...statements.slice(0, at), runtimeImport, tablesDeclaration, ...statements.slice(at)]);
 }
 
