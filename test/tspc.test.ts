@@ -83,6 +83,38 @@ test('tspc prints a diagnostic with file and line for @profile on a property, an
   );
 });
 
+test('tspc: /** @profile */ on a function declaration, in a file that imports nothing', () => {
+  const dir = writeProject({
+    'package.json': '{"private":true}',
+    'tsconfig.json': tsconfig(false, false),
+    'src/app.ts': `console.log(twice(21));
+
+/** @profile {precision: 2} */
+function twice(n: number): number {
+  const doubled = n * 2;
+  return doubled;
+}
+`,
+  });
+  execFileSync(TSPC, ['-p', dir], { cwd: dir, stdio: 'pipe' });
+  const output = execFileSync(process.execPath, [path.join(dir, 'out', 'app.js')], { cwd: dir, encoding: 'utf8' });
+  assert.fixture(
+    output.replace(/-?\d+\.\d\d MiB/g, (m) => 'N.NN MiB'.padStart(m.length)),
+    [
+      ...tableTop(path.join('src', 'app.ts')),
+      '     3     N.NN MiB     N.NN MiB           1   /** @profile {precision: 2} */',
+      blankRow(4, 'function twice(n: number): number {'),
+      '     5     N.NN MiB     N.NN MiB           1     const doubled = n * 2;',
+      '     6     N.NN MiB     N.NN MiB           1     return doubled;',
+      blankRow(7, '}'),
+      '',
+      '',
+      '42',
+      '',
+    ].join('\n'),
+  );
+});
+
 test('the filename is relative to the working directory, absolute outside it', () => {
   const dir = writeProject({
     'package.json': '{"private":true}',

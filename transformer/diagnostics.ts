@@ -10,14 +10,18 @@ export const enum Code {
   BadOptions = 990003,
 }
 
-export type Diagnose = (node: ts.Node, code: Code, message: string) => void;
+/** Where a problem is: a node, or a span of the file's text (a tag inside a comment has no node). */
+export type Span = ts.Node | { start: number; length: number };
+
+export type Diagnose = (at: Span, code: Code, message: string) => void;
 
 export function diagnoser(tsi: typeof ts, file: ts.SourceFile, addDiagnostic?: (diagnostic: ts.Diagnostic) => unknown): Diagnose {
-  return (node, code, message) => {
-    const start = node.getStart(file);
+  return (at, code, message) => {
+    const start = 'kind' in at ? at.getStart(file) : at.start;
+    const length = 'kind' in at ? at.getEnd() - start : at.length;
     const text = `ts-memory-profiler: ${message}`;
     if (addDiagnostic) {
-      addDiagnostic({ file, start, length: node.getEnd() - start, messageText: text, category: tsi.DiagnosticCategory.Error, code });
+      addDiagnostic({ file, start, length, messageText: text, category: tsi.DiagnosticCategory.Error, code });
       return;
     }
     const { line, character } = file.getLineAndCharacterOfPosition(start);

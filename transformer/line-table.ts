@@ -57,7 +57,7 @@ export function lineTable(tsi: typeof ts, file: ts.SourceFile, target: Target): 
   if (tag) {
     // `/** @profile */`: the tag's line carries the entry reading, as a decorator's would.
     const fn = member as ts.FunctionDeclaration;
-    const first = lineOf(file, tag.getStart(file));
+    const first = lineOf(file, tag.start);
     const async = !!tsi.getModifiers(fn)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
     return {
       file: file.fileName,

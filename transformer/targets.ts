@@ -19,8 +19,8 @@ export interface Target {
   readonly decorator: ts.Decorator | undefined;
   /** `profile(...)` around an inline function: the call (its line carries the entry reading). */
   readonly call?: ts.CallExpression;
-  /** `/** @profile {...} *\/` on a function declaration: the tag, and its options if any. */
-  readonly tag?: ts.JSDocTag;
+  /** `/** @profile {...} *\/` on a function declaration: where the tag is, and its options if any. */
+  readonly tag?: { start: number; length: number };
   readonly options?: Record<string, unknown>;
 }
 
@@ -56,7 +56,7 @@ export function findTargets(
       }
     }
     if (tsi.isFunctionDeclaration(node) && node.body && node.name && !node.asteriskToken) {
-      const tag = tsi.getJSDocTags(node).find((t) => t.tagName.text === 'profile');
+      const tag = profileTag(tsi, file, node);
       if (tag) {
         const options = tagOptions(tsi, tag, diagnose);
         if (options) targets.push({ member: node, decorator: undefined, tag, options });
@@ -146,11 +146,27 @@ function literalValue(tsi: typeof ts, node: ts.Expression): unknown {
 }
 
 /**
+ * `/** ... @profile {options} ... *\/` in the comments before a function declaration. Read from the
+ * text: tsc does not parse JSDoc in .ts files (TypeScript 5.3+), so there may be no tag nodes.
+ */
+function profileTag(tsi: typeof ts, file: ts.SourceFile, node: ts.FunctionDeclaration): { start: number; length: number; text: string } | undefined {
+  for (const range of tsi.getLeadingCommentRanges(file.text, node.pos) ?? []) {
+    const comment = file.text.slice(range.pos, range.end);
+    if (!comment.startsWith('/**')) continue;
+    const match = /@profile\b([^\n]*)/.exec(comment);
+    if (!match) continue;
+    const text = match[1].replace(/\*\/\s*$/, '').trim();
+    return { start: range.pos + match.index, length: '@profile'.length, text };
+  }
+  return undefined;
+}
+
+/**
  * The options of `/** @profile {precision: 4} *\/`: an object literal of literal values, checked with
  * the runtime's rules; undefined (and a diagnostic at the tag) when it is not one.
  */
-function tagOptions(tsi: typeof ts, tag: ts.JSDocTag, diagnose: Diagnose): Record<string, unknown> | undefined {
-  const text = (tsi.getTextOfJSDocComment(tag.comment) ?? '').trim();
+function tagOptions(tsi: typeof ts, tag: { start: number; length: number; text: string }, diagnose: Diagnose): Record<string, unknown> | undefined {
+  const text = tag.text;
   if (text === '') return {};
   const parsed = tsi.createSourceFile('options.ts', `(${text})`, tsi.ScriptTarget.Latest, true);
   const statement = parsed.statements[0];
