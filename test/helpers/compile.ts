@@ -56,6 +56,8 @@ export function compile(source: string, options: CompileOptions = {}): Compiled 
   const fileName = path.join(dir, (options.name ?? 'fixture') + (options.esm ? '.mts' : '.ts'));
   const compilerOpts = compilerOptions(options);
   const host = ts.createCompilerHost(compilerOpts, true);
+  // As tsc (and so tspc) does since TypeScript 5.3: JSDoc in .ts files is not parsed into tags.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, languageVersion, onError) => {
     if (path.resolve(name) === fileName) return ts.createSourceFile(name, source, languageVersion, true);
