@@ -21,7 +21,7 @@
  */
 import type * as ts from 'typescript';
 import { lineOf } from './line-table';
-import type { Member, Target, Wrapped } from './targets';
+import { isAsync, type Member, type Target, type Wrapped } from './targets';
 
 /** What the file-level transformer gives the visitor. */
 export interface Emitter {
@@ -206,8 +206,7 @@ export class Instrumenter {
           probed = [...this.probeStatement(this.lineAt(original)), f.createReturnStatement(tsi.visitNode(original, this.visit, tsi.isExpression)!)];
         }
         const enter = this.constant(frame, this.runtimeCall('__enter', [this.tableRef(index)]));
-        const generator = 'asteriskToken' in fn && !!fn.asteriskToken;
-        const statements = !isAsync(tsi, fn) || generator
+        const statements = !isAsync(tsi, fn)
           ? [...prologue, enter, ...probed]
           : [...prologue, enter, f.createTryStatement(f.createBlock(probed, true), undefined, f.createBlock([f.createExpressionStatement(this.runtimeCall('__leave', [frame]))], true))];
         return tsi.isBlock(original) ? f.updateBlock(original, statements) : f.createBlock(statements, true);
@@ -457,10 +456,6 @@ export class Instrumenter {
     if (line === undefined) return expression;
     return this.f.createParenthesizedExpression(this.f.createComma(this.probe(line), expression));
   }
-}
-
-function isAsync(tsi: typeof ts, node: ts.Node): boolean {
-  return tsi.canHaveModifiers(node) && !!tsi.getModifiers(node)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
 }
 
 function isFunctionWithBody(tsi: typeof ts, node: ts.Node): node is FunctionWithBody {

@@ -4,7 +4,7 @@
  */
 import type * as ts from 'typescript';
 import type { LineTable } from '../runtime/types';
-import { hasStatic, type Member, type Target } from './targets';
+import { hasStatic, isAsync, type Member, type Target, type Wrapped } from './targets';
 
 export function lineOf(file: ts.SourceFile, position: number): number {
   return file.getLineAndCharacterOfPosition(position).line + 1;
@@ -36,14 +36,8 @@ function sourceLines(file: ts.SourceFile, first: number, last: number): string[]
   return lines;
 }
 
-/** An async method that is not a generator: its call ends when its body does (see `__leave`). */
-function isAsyncMethod(tsi: typeof ts, member: Member): boolean {
-  const async = !!tsi.getModifiers(member)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
-  return async && !(tsi.isMethodDeclaration(member) && member.asteriskToken);
-}
-
 /** `const work = profile(function () {...})` is named `work`; a named function expression by its name. */
-function wrappedName(tsi: typeof ts, fn: ts.FunctionExpression | ts.ArrowFunction, call: ts.CallExpression): string {
+function wrappedName(tsi: typeof ts, fn: Wrapped, call: ts.CallExpression): string {
   if (tsi.isFunctionExpression(fn) && fn.name) return fn.name.text;
   const parent = call.parent;
   if ((tsi.isVariableDeclaration(parent) || tsi.isPropertyAssignment(parent) || tsi.isPropertyDeclaration(parent)) && tsi.isIdentifier(parent.name)) {
@@ -52,56 +46,34 @@ function wrappedName(tsi: typeof ts, fn: ts.FunctionExpression | ts.ArrowFunctio
   return '<anonymous>';
 }
 
-export function lineTable(tsi: typeof ts, file: ts.SourceFile, target: Target): LineTable {
-  const { member, decorator, call, tag } = target;
-  if (tag) {
-    // `/** @profile */`: the tag's line carries the entry reading, as a decorator's would.
-    const fn = member as ts.FunctionDeclaration;
-    const first = lineOf(file, tag.start);
-    const async = !!tsi.getModifiers(fn)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
-    return {
-      file: file.fileName,
-      name: fn.name!.text,
-      static: false,
-      ...(async ? { async: true } : {}),
-      ...(target.options && Object.keys(target.options).length ? { options: target.options } : {}),
-      entry: first,
-      first,
-      lines: sourceLines(file, first, lineOf(file, fn.body!.getEnd() - 1)),
-    };
-  }
-  if (call) {
-    const fn = member as ts.FunctionExpression | ts.ArrowFunction;
-    const first = lineOf(file, call.getStart(file));
-    const last = lineOf(file, fn.body.getEnd() - 1);
-    const async = !!tsi.getModifiers(fn)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
-    return {
-      file: file.fileName,
-      name: wrappedName(tsi, fn, call),
-      static: false,
-      ...(async ? { async: true } : {}),
-      entry: first,
-      first,
-      lines: sourceLines(file, first, last),
-    };
-  }
-  return methodTable(tsi, file, member as Member, decorator);
+/** The report's name, and for class members the property key metadata is published under. */
+function tableName(tsi: typeof ts, file: ts.SourceFile, target: Target): { name: string; key?: string } {
+  const { member, call } = target;
+  if (tsi.isFunctionDeclaration(member)) return { name: member.name!.text };
+  if (call) return { name: wrappedName(tsi, member as Wrapped, call) };
+  const method = member as Member;
+  const { label, key } = memberName(tsi, file, method.name);
+  const prefix = tsi.isGetAccessorDeclaration(method) ? 'get ' : tsi.isSetAccessorDeclaration(method) ? 'set ' : '';
+  return { name: `${className(tsi, method.parent as ts.ClassLikeDeclaration)}.${prefix}${label}`, key };
 }
 
-function methodTable(tsi: typeof ts, file: ts.SourceFile, member: Member, decorator: ts.Decorator | undefined): LineTable {
-  const first = lineOf(file, member.getStart(file));
-  const last = lineOf(file, member.body!.getEnd() - 1);
-  const { label, key } = memberName(tsi, file, member.name);
-  const prefix = tsi.isGetAccessorDeclaration(member) ? 'get ' : tsi.isSetAccessorDeclaration(member) ? 'set ' : '';
+export function lineTable(tsi: typeof ts, file: ts.SourceFile, target: Target): LineTable {
+  const { member, decorator, call, tag, options } = target;
+  const start = (node: ts.Node) => lineOf(file, node.getStart(file));
+  // The report starts at the member's first decorator, at the `profile(` call, or at the JSDoc tag.
+  const first = tag ? lineOf(file, tag.start) : call ? start(call) : start(member);
+  const { name, key } = tableName(tsi, file, target);
   return {
     file: file.fileName,
-    name: `${className(tsi, member.parent as ts.ClassLikeDeclaration)}.${prefix}${label}`,
+    name,
     ...(key === undefined ? {} : { key }),
     static: hasStatic(tsi, member),
-    ...(isAsyncMethod(tsi, member) ? { async: true } : {}),
-    entry: decorator ? lineOf(file, decorator.getStart(file)) : first,
+    ...(isAsync(tsi, member) ? { async: true } : {}),
+    ...(options && Object.keys(options).length ? { options } : {}),
+    // The entry reading goes on the `@profile` decorator's line (not another decorator's above it).
+    entry: decorator ? start(decorator) : first,
     first,
-    lines: sourceLines(file, first, last),
+    lines: sourceLines(file, first, lineOf(file, member.body!.getEnd() - 1)),
   };
 }
 

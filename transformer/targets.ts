@@ -107,6 +107,11 @@ function pairedAccessor(tsi: typeof ts, accessor: ts.GetAccessorDeclaration | ts
   );
 }
 
+/** An async function or method. (No target is a generator: those are left as written.) */
+export function isAsync(tsi: typeof ts, node: ts.Node): boolean {
+  return tsi.canHaveModifiers(node) && !!tsi.getModifiers(node)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
+}
+
 export function hasStatic(tsi: typeof ts, node: ts.Node): boolean {
   return tsi.canHaveModifiers(node) && (tsi.getModifiers(node) ?? []).some((m) => m.kind === tsi.SyntaxKind.StaticKeyword);
 }
