@@ -80,8 +80,8 @@ function decorate(args: [object, Key, PropertyDescriptor | undefined] | [Functio
 
 function decorateLegacy(target: object, key: Key, descriptor: PropertyDescriptor | undefined, own: Readonly<ProfileOptions>, origin: Error): PropertyDescriptor {
   const isStatic = typeof target === 'function';
-  const owner = isStatic ? (target as Function).name : (target as { constructor?: Function }).constructor?.name;
-  const member = `${owner || '<anonymous>'}.${String(key)}`;
+  const owner = (isStatic ? (target as Function).name : (target as { constructor?: Function }).constructor?.name) || '<anonymous>';
+  const member = `${owner}.${String(key)}`;
   if (descriptor === undefined || typeof descriptor !== 'object') throw notAMethod(`a property (${member})`);
   if (disabledByEnvironment) return descriptor;
   if (typeof descriptor.value === 'function') {
@@ -90,8 +90,8 @@ function decorateLegacy(target: object, key: Key, descriptor: PropertyDescriptor
   if (descriptor.get === undefined && descriptor.set === undefined) throw notAMethod(`a property (${member})`);
   // One decorator on an accessor pair: both halves are profiled.
   const wrapped = { ...descriptor };
-  if (descriptor.get) wrapped.get = wrap(descriptor.get, site(own, origin, () => `${owner || '<anonymous>'}.get ${String(key)}`));
-  if (descriptor.set) wrapped.set = wrap(descriptor.set, site(own, origin, () => `${owner || '<anonymous>'}.set ${String(key)}`));
+  if (descriptor.get) wrapped.get = wrap(descriptor.get, site(own, origin, () => `${owner}.get ${String(key)}`));
+  if (descriptor.set) wrapped.set = wrap(descriptor.set, site(own, origin, () => `${owner}.set ${String(key)}`));
   return wrapped;
 }
 
@@ -145,8 +145,7 @@ function profileFunction(original: Function, where: Error): Function {
   const constructible = function (this: unknown, ...args: unknown[]) {
     return new.target ? Reflect.construct(original, args, new.target) : Reflect.apply(wrapped, this, args);
   };
-  Object.defineProperty(constructible, 'name', { value: original.name, configurable: true });
-  Object.defineProperty(constructible, 'length', { value: original.length, configurable: true });
+  keepNameAndLength(constructible, original);
   constructible.prototype = (original as { prototype: unknown }).prototype;
   return constructible;
 }
@@ -173,7 +172,11 @@ function wrap<F extends Function>(original: F, where: Site): F {
       return callProfiled(where, original, this, arguments);
     },
   };
+  keepNameAndLength(wrapper, original);
+  return wrapper as unknown as F;
+}
+
+function keepNameAndLength(wrapper: Function, original: Function): void {
   Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
   Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
-  return wrapper as unknown as F;
 }

@@ -117,8 +117,13 @@ export class Frame {
     this.cur = saved;
   }
 
+  /** A raw reading as this frame counts it: less the profiler's own allocations it leaves out. */
+  private level(raw: number): number {
+    return (this.hides ? raw - hidden : raw) - this.own;
+  }
+
   private close(raw: number): void {
-    const now = (this.hides ? raw - hidden : raw) - this.own;
+    const now = this.level(raw);
     const s = this.stats;
     const c = this.cur;
     s[c + INC] += now - this.prev;
@@ -156,7 +161,7 @@ export class Frame {
     this.stats[j + INC] = raw - this.own;
     this.stats[j + MEM] = raw - this.own;
     this.stats[j + OCC] = 1;
-    this.prev = (this.hides ? raw - hidden : raw) - this.own;
+    this.prev = this.level(raw);
     this.cur = j;
     this.active = true;
   }
