@@ -1,0 +1,39 @@
+/**
+ * The usage text of `ts-mprof` and of each command, and the error that asks for it.
+ */
+
+/** Bad arguments: the command prints its usage and exits with 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const COMMANDS: Record<string, string> = {
+  run: `ts-mprof run [options] app.ts [args...]
+  Runs a TypeScript program with every @profile method instrumented: no tsconfig plugin, no build.
+    --precision N             decimals of the MiB figures (0-10)
+    --backend heap|rss|exact  what a reading is
+    --format text|json        the reports' format
+    -o FILE                   write the reports to FILE instead of stdout
+    --aggregate               one table per method at exit, summed over all its calls
+
+ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COMMAND [args...]
+  Samples the memory of COMMAND (and its children) over time into an mprof .dat file.
+`,
+  plot: `ts-mprof plot [FILE.dat] [-o out.svg|out.html] [--title T]
+  Draws memory over time, each profiled call as a bracket. The last recording by default.
+`,
+  list: `ts-mprof list
+  Lists the recordings (mprofile_*.dat) in the current directory.
+`,
+  peak: `ts-mprof peak [FILE.dat]
+  Prints the peak memory of a recording. The last one by default.
+`,
+  clean: `ts-mprof clean
+  Removes the recordings (mprofile_*.dat) in the current directory.
+`,
+};
+
+export function usage(command?: string): string {
+  if (command !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, command)) return `usage: ${COMMANDS[command]}`;
+  return `usage: ts-mprof <command> [options]\n\n${Object.values(COMMANDS).join('\n')}`;
+}
