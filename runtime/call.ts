@@ -30,7 +30,7 @@ export function callProfiled(site: Site, original: Function, thisArg: unknown, a
 }
 
 /** The call's frame, with the wrapper's entry reading; null (and a word on stderr) if that failed. */
-function open(site: Site): Frame | null {
+export function open(site: Site): Frame | null {
   try {
     const backend = resolveBackend(site.own);
     const mark = unseenFrom();
@@ -61,15 +61,15 @@ function close(frame: Frame, previous: Frame | null, thisArg: unknown): void {
 }
 
 /**
- * Called by an instrumented async method's body when it completes (returns or throws): the exit
- * reading and the report. Its caller got the promise long ago.
+ * Called by an instrumented async or generator body when it completes (returns, throws, or is closed
+ * by `return()`): the exit reading and the report. Its caller got the promise or generator long ago.
  */
 export function leave(frame: Frame): void {
-  if (frame.site !== null && frame.active) conclude(frame, undefined, undefined);
+  if (frame.site !== null && (frame.active || frame.suspended)) conclude(frame, undefined, undefined);
 }
 
 /** The exit reading first, before anything here allocates; then the report. Never throws. */
-function conclude(frame: Frame, thisArg: unknown, previous: Frame | null | undefined): void {
+export function conclude(frame: Frame, thisArg: unknown, previous: Frame | null | undefined): void {
   try {
     frame.end(frame.read());
   } catch (error) {

@@ -10,8 +10,8 @@
  */
 import { callProfiled } from './call';
 import { warmUp, type Site } from './frame';
+import { callGenerator } from './generator';
 import { validateOptions } from './options';
-import { sayOnce } from './problems';
 import { disabledByEnvironment } from './settings';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -123,7 +123,8 @@ export function callFunction(table: LineTable, impl: Function, thisArg: unknown,
     where = site(validateOptions(table.options, `/** @profile */ on ${table.name}`), new Error(), () => table.name);
     functionSites.set(table, where);
   }
-  return callProfiled(where, impl, thisArg, args);
+  const kind = generatorKind(impl);
+  return kind === undefined ? callProfiled(where, impl, thisArg, args) : callGenerator(where, impl, thisArg, args, kind === 'async');
 }
 
 function isClass(fn: Function): boolean {
@@ -141,7 +142,7 @@ function isClass(fn: Function): boolean {
 function profileFunction(original: Function, where: Error): Function {
   if (disabledByEnvironment) return original;
   const wrapped = wrap(original, { ...site(Object.freeze({}), where, () => original.name || '<anonymous>'), inline: false });
-  if (wrapped === original || !('prototype' in original)) return wrapped;
+  if (generatorKind(original) !== undefined || !('prototype' in original)) return wrapped;
   const constructible = function (this: unknown, ...args: unknown[]) {
     return new.target ? Reflect.construct(original, args, new.target) : Reflect.apply(wrapped, this, args);
   };
@@ -150,29 +151,40 @@ function profileFunction(original: Function, where: Error): Function {
   return constructible;
 }
 
-function isGeneratorFunction(fn: Function): boolean {
+function generatorKind(fn: Function): 'sync' | 'async' | undefined {
   const name = Object.getPrototypeOf(fn)?.constructor?.name;
-  return name === 'GeneratorFunction' || name === 'AsyncGeneratorFunction';
+  return name === 'GeneratorFunction' ? 'sync' : name === 'AsyncGeneratorFunction' ? 'async' : undefined;
 }
 
 function site(own: Readonly<ProfileOptions>, origin: Error, describe: (thisArg: unknown) => string): Site {
   return { own, table: undefined, describe, origin };
 }
 
-/** The wrapper keeps the method's name and length, and, being a method itself, cannot be `new`ed either. */
+/**
+ * The wrapper keeps the method's name and length, and, being a method itself, cannot be `new`ed either.
+ * It keeps the original's kind for code that looks (`fn instanceof GeneratorFunction`,
+ * `fn.constructor.name === 'AsyncFunction'`), and a generator's `prototype`, which its generator
+ * objects inherit.
+ */
 function wrap<F extends Function>(original: F, where: Site): F {
-  if (isGeneratorFunction(original)) {
-    // Its body runs at each next(), after the call returned: a report of the call would be empty.
-    sayOnce(`generator ${original.name}`, `${original.name || 'a generator method'}: generator methods are not profiled yet; it runs as written`);
-    return original;
-  }
   warmUp();
-  const { wrapper } = {
-    wrapper(this: unknown) {
-      return callProfiled(where, original, this, arguments);
-    },
-  };
+  const kind = generatorKind(original);
+  const { wrapper } =
+    kind === undefined
+      ? {
+          wrapper(this: unknown) {
+            return callProfiled(where, original, this, arguments);
+          },
+        }
+      : {
+          wrapper(this: unknown) {
+            return callGenerator(where, original, this, arguments, kind === 'async');
+          },
+        };
   keepNameAndLength(wrapper, original);
+  const kindOf = Object.getPrototypeOf(original);
+  if (kindOf !== Object.getPrototypeOf(wrapper)) Object.setPrototypeOf(wrapper, kindOf);
+  if (kind !== undefined) Object.defineProperty(wrapper, 'prototype', { value: (original as { prototype?: unknown }).prototype, writable: true });
   return wrapper as unknown as F;
 }
 

@@ -55,12 +55,19 @@ const INC = 0;
 const MEM = 1;
 const OCC = 2;
 export const SLOTS = 3;
+/** The charged slot of a reading that closes a generator's time away (see GcRecorder.mark): no line. */
+export const AWAY = -SLOTS;
 
 const NO_STATS = new Float64Array(0);
 
 export class Frame {
   /** Probes record only while true: from the entry reading to the exit reading. */
   active = false;
+  /**
+   * A generator's body has stopped at a `yield`: what runs until it resumes is the consumer's, no
+   * line's. Its next probe takes a fresh baseline and records again.
+   */
+  suspended = false;
   /** Set when the instrumented body took this frame (so it was built with the transformer). */
   claimed = false;
   table: LineTable | undefined = undefined;
@@ -98,7 +105,10 @@ export class Frame {
 
   /** Probe: work on source line `n` starts now. */
   line(n: number): void {
-    if (!this.active) return;
+    if (!this.active) {
+      if (!this.suspended) return;
+      this.wake();
+    }
     this.close(this.read());
     const j = (n - this.base) * SLOTS;
     this.stats[j + OCC] += 1;
@@ -115,6 +125,24 @@ export class Frame {
     if (!this.active) return;
     this.close(this.read());
     this.cur = saved;
+  }
+
+  /** A generator's body stopped at a `yield`: its interval closes here, and probes wait for it to run again. */
+  suspend(): void {
+    if (!this.active) return;
+    this.close(this.read());
+    this.active = false;
+    this.suspended = true;
+  }
+
+  /** The body runs again after a `yield`: a fresh baseline, so the time away is charged to no line. */
+  private wake(): void {
+    const raw = this.read();
+    this.prev = this.level(raw);
+    // With gc: true, collections while it was away belong to no line either.
+    if (this.gc !== null) this.markCollections(AWAY, raw);
+    this.active = true;
+    this.suspended = false;
   }
 
   /** A raw reading as this frame counts it: less the profiler's own allocations it leaves out. */
@@ -170,6 +198,7 @@ export class Frame {
   end(raw: number): void {
     if (this.active) this.close(raw);
     this.active = false;
+    this.suspended = false;
     this.exitRaw = raw;
   }
 
@@ -203,6 +232,15 @@ export function swapPending(frame: Frame | null): Frame | null {
 /** The probe as the transformer emits it: work on line `n` of `frame`'s method starts now. */
 export function line(frame: Frame, n: number): void {
   frame.line(n);
+}
+
+/**
+ * `yield __mp.__yielding(frame, value)` in an async generator's body: it is about to stop at the
+ * yield (a sync generator is stopped by its wrapper instead, once `next()` returns).
+ */
+export function yielding<T>(frame: Frame, value: T): T {
+  frame.suspend();
+  return value;
 }
 
 /** Called by the instrumented body's first statement: its frame, or IDLE when it is not profiled. */

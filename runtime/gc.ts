@@ -62,10 +62,12 @@ export function attribute(recorder: GcRecorder, collections: readonly Collection
   let next = 0;
   let ours = 0;
   for (let k = 0; k < recorder.length; k++) {
+    // Negative for a generator's time away: its collections are no line's.
     const line = recorder.line(k) / slots;
+    const away = line < 0;
     const take = (): void => {
-      freed[line] += Math.max(0, collections[next].freed - ours);
-      if (heapIncrements) incrementFix[line] += ours;
+      if (!away) freed[line] += Math.max(0, collections[next].freed - ours);
+      if (heapIncrements && !away) incrementFix[line] += ours;
       ours = 0;
       next++;
     };
@@ -73,7 +75,7 @@ export function attribute(recorder: GcRecorder, collections: readonly Collection
     // One that ran inside this reading's mark started after the mark read the time, but freed what
     // came before: it is this line's too.
     if (recorder.inside(k) && next < collections.length) take();
-    mem[line] = Math.max(mem[line], recorder.raw(k) - (heapIncrements ? ours : 0));
+    if (!away) mem[line] = Math.max(mem[line], recorder.raw(k) - (heapIncrements ? ours : 0));
     ours += recorder.spent(k);
   }
   return { freed, incrementFix, mem };
@@ -164,8 +166,9 @@ export class GcRecorder {
     return this.chunks[(k / CHUNK) | 0].inside[k % CHUNK] === 1;
   }
 
-  /** Stops recording; the call's collections, without their times yet. */
+  /** Stops recording; the call's collections, without their times yet. Once only: later calls find none. */
   stop(): Array<{ freed: number }> {
+    if (this.ended !== 0) return [];
     this.ended = performance.now();
     const data = this.profiler.stop() as unknown as { statistics?: GcStatistic[] } | undefined;
     active--;

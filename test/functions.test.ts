@@ -65,12 +65,14 @@ export function main() {
   assert.ok(reports[0].lines[2].incrementBytes! > 700_000, `the array: ${reports[0].lines[2].incrementBytes}`);
 });
 
-test('profile(fn) at run time: a class is refused, a generator is left as written', () => {
+test('profile(fn) at run time: a class is refused, a generator stays a generator function', () => {
   assert.throws(() => profile(class Foo {} as never), /can only decorate a method or a get\/set accessor, not a class \(Foo\)/);
   function* gen() {
     yield 1;
   }
-  assert.is(profile(gen), gen);
+  const profiled = profile(gen);
+  assert.is(profiled.constructor.name, 'GeneratorFunction');
+  assert.is(profiled.prototype, gen.prototype);
 });
 
 test('profile(fnVariable): one-line reports, and a hint that only a function written inside the call is instrumented', () => {

@@ -235,19 +235,6 @@ test('without the transformer: a report of the decorator line only, and the hint
   assert.match(result.stderr, /Subject\.work was not instrumented.*"plugins": \[\{ "transform": "ts-memory-profiler\/transformer" \}\]/);
 });
 
-test('a generator method runs as written, and stderr says once that it is not profiled yet', () => {
-  const result = runAlone(`import { profile } from 'ts-memory-profiler';
-class G {
-  @profile
-  *count(n: number) { for (let i = 0; i < n; i++) yield i; }
-}
-const g = new G();
-console.log([...g.count(3)].join(','), [...g.count(2)].join(','));
-`);
-  assert.is(result.stdout, '0,1,2 0,1\n');
-  assert.is(result.stderr, 'ts-memory-profiler: count: generator methods are not profiled yet; it runs as written\n');
-});
-
 test('the package loads and profiles from a plain node process (no test harness)', () => {
   const output = execFileSync(process.execPath, ['-e', "const { profile } = require('ts-memory-profiler'); console.log(typeof profile)"], {
     cwd: writeProject({ 'x.txt': '' }),

@@ -17,11 +17,13 @@
  *   not generator) one hands its caller's line back when it returns (`save` / `restore`), so the rest
  *   of the caller's line is charged to the caller, not to the callback's last line;
  * - a concise arrow body `x => expr` is charged to the line of `expr`;
+ * - in a profiled async generator's own body, `yield x` becomes `yield __mp.__yielding(frame, x)`:
+ *   the frame stops recording while the consumer has the value (a sync generator's wrapper does that);
  * - nothing in the profiled method's own parameter list: it runs before the frame exists.
  */
 import type * as ts from 'typescript';
 import { lineOf } from './line-table';
-import { isAsync, type Member, type Target, type Wrapped } from './targets';
+import { isAsync, isGenerator, type Member, type Target, type Wrapped } from './targets';
 
 /** What the file-level transformer gives the visitor. */
 export interface Emitter {
@@ -57,6 +59,8 @@ export class Instrumenter {
   private loops: Loop[] = [];
   /** Labels written directly on the loop about to be visited. */
   private labels: string[] = [];
+  /** In a profiled async generator's own body (not in functions inside it): its frame, for `yield`. */
+  private yieldFrame: ts.Identifier | undefined;
 
   constructor(
     private readonly tsi: typeof ts,
@@ -78,6 +82,7 @@ export class Instrumenter {
     if (target?.tag) return this.profiledDeclaration(target, this.emitter.tableIndex(target));
     if (this.frame) {
       if (isFunctionWithBody(tsi, node)) return this.visitFunction(node);
+      if (this.yieldFrame && tsi.isYieldExpression(node) && !node.asteriskToken) return this.markedYield(node, this.yieldFrame);
       if (tsi.isClassStaticBlockDeclaration(node)) {
         return this.f.updateClassStaticBlockDeclaration(node, this.inFunction(() => this.f.updateBlock(node.body, this.statements(node.body.statements))));
       }
@@ -167,7 +172,7 @@ export class Instrumenter {
     const parameters = tsi.visitNodes(fn.parameters, this.visit, tsi.isParameter);
     const async = fn.modifiers?.filter((m) => m.kind === tsi.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
     const body = this.profiledBody(fn, index);
-    const implementation = f.createFunctionDeclaration(async?.length ? async : undefined, undefined, impl, fn.typeParameters, parameters, fn.type, body);
+    const implementation = f.createFunctionDeclaration(async?.length ? async : undefined, fn.asteriskToken, impl, fn.typeParameters, parameters, fn.type, body);
     const real = fn.parameters.filter((p) => !(tsi.isIdentifier(p.name) && p.name.text === 'this'));
     const length = real.findIndex((p) => p.initializer !== undefined || p.dotDotDotToken !== undefined);
     const wrapperParameters = real.slice(0, length < 0 ? real.length : length).map(() => f.createParameterDeclaration(undefined, undefined, f.createUniqueName('p')));
@@ -184,9 +189,10 @@ export class Instrumenter {
   }
 
   /**
-   * `const __mpFrame = __mp.__enter(__mpLines[i]);` first, then the probed statements; in an async
-   * function, inside `try { ... } finally { __mp.__leave(__mpFrame) }`: its call ends when its body
-   * does, not when it hands back its promise. A concise arrow body becomes `return expr`.
+   * `const __mpFrame = __mp.__enter(__mpLines[i]);` first, then the probed statements; in an async or
+   * generator function, inside `try { ... } finally { __mp.__leave(__mpFrame) }`: its call ends when
+   * its body does, not when it hands back its promise or generator. A concise arrow body becomes
+   * `return expr`.
    */
   private profiledBody(fn: Member | Wrapped | ts.FunctionDeclaration, index: number): ts.Block {
     const { f, tsi } = this;
@@ -195,6 +201,7 @@ export class Instrumenter {
     this.frame = frame;
     try {
       return this.inFunction(() => {
+        if (isAsync(tsi, fn) && isGenerator(fn)) this.yieldFrame = frame;
         const original = fn.body!;
         let prologue: ts.Statement[] = [];
         let probed: ts.Statement[];
@@ -206,7 +213,7 @@ export class Instrumenter {
           probed = [...this.probeStatement(this.lineAt(original)), f.createReturnStatement(tsi.visitNode(original, this.visit, tsi.isExpression)!)];
         }
         const enter = this.constant(frame, this.runtimeCall('__enter', [this.tableRef(index)]));
-        const statements = !isAsync(tsi, fn)
+        const statements = !isAsync(tsi, fn) && !isGenerator(fn)
           ? [...prologue, enter, ...probed]
           : [...prologue, enter, f.createTryStatement(f.createBlock(probed, true), undefined, f.createBlock([f.createExpressionStatement(this.runtimeCall('__leave', [frame]))], true))];
         return tsi.isBlock(original) ? f.updateBlock(original, statements) : f.createBlock(statements, true);
@@ -222,10 +229,9 @@ export class Instrumenter {
     const { f, tsi } = this;
     const modifiers = tsi.visitNodes(fn.modifiers, this.visit, tsi.isModifierLike);
     const parameters = tsi.visitNodes(fn.parameters, this.visit, tsi.isParameter);
-    const isGenerator = 'asteriskToken' in fn && !!fn.asteriskToken;
     // Async and generator bodies suspend: handing the line back at their end would land in another
     // turn. Constructors keep `super()` at the top level of their body.
-    const handsBack = !isAsync(tsi, fn) && !isGenerator && !tsi.isConstructorDeclaration(fn);
+    const handsBack = !isAsync(tsi, fn) && !isGenerator(fn) && !tsi.isConstructorDeclaration(fn);
     const body = this.inFunction((): ts.ConciseBody => {
       const original = fn.body!;
       if (tsi.isBlock(original)) {
@@ -276,17 +282,24 @@ export class Instrumenter {
     ];
   }
 
-  /** Loops and labels do not reach into a nested function. */
+  /** `yield __mp.__yielding(frame, x)`: the frame stops recording while the consumer has `x`. */
+  private markedYield(node: ts.YieldExpression, frame: ts.Identifier): ts.YieldExpression {
+    const value = node.expression ? this.tsi.visitNode(node.expression, this.visit, this.tsi.isExpression)! : this.f.createVoidZero();
+    return this.f.updateYieldExpression(node, undefined, this.runtimeCall('__yielding', [frame, value]));
+  }
+
+  /** Loops, labels and a generator's `yield` do not reach into a nested function. */
   private inFunction<T>(work: () => T): T {
-    const loops = this.loops;
-    const labels = this.labels;
+    const { loops, labels, yieldFrame } = this;
     this.loops = [];
     this.labels = [];
+    this.yieldFrame = undefined;
     try {
       return work();
     } finally {
       this.loops = loops;
       this.labels = labels;
+      this.yieldFrame = yieldFrame;
     }
   }
 

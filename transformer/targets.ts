@@ -55,7 +55,7 @@ export function findTargets(
         if (found) classify(node, found);
       }
     }
-    if (tsi.isFunctionDeclaration(node) && node.body && node.name && !node.asteriskToken) {
+    if (tsi.isFunctionDeclaration(node) && node.body && node.name) {
       const tag = profileTag(tsi, file, node);
       if (tag) {
         const options = tagOptions(tsi, tag, diagnose);
@@ -64,8 +64,7 @@ export function findTargets(
     }
     if (tsi.isCallExpression(node) && isProfileCall(tsi, node, imported)) {
       const fn = unwrapped(tsi, node.arguments[0]);
-      // profile(function* () {...}) is left as written (the runtime says so once), like generator methods.
-      if ((tsi.isFunctionExpression(fn) || tsi.isArrowFunction(fn)) && node.arguments.length === 1 && !(tsi.isFunctionExpression(fn) && fn.asteriskToken)) {
+      if ((tsi.isFunctionExpression(fn) || tsi.isArrowFunction(fn)) && node.arguments.length === 1) {
         targets.push({ member: fn, decorator: undefined, call: node });
       }
     }
@@ -83,9 +82,6 @@ export function findTargets(
       return;
     }
     if (!optionsOk) return;
-    // Generator methods are left as written (the runtime says so once): their body runs at next(),
-    // after the decorated call returned, outside any frame.
-    if (tsi.isMethodDeclaration(node) && node.asteriskToken) return;
     targets.push({ member: node, decorator: found.decorator });
     if (legacyDecorators && (tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node))) {
       // experimentalDecorators hands one descriptor with both halves to the decorator; the runtime wraps both.
@@ -107,9 +103,14 @@ function pairedAccessor(tsi: typeof ts, accessor: ts.GetAccessorDeclaration | ts
   );
 }
 
-/** An async function or method. (No target is a generator: those are left as written.) */
+/** An async function or method. */
 export function isAsync(tsi: typeof ts, node: ts.Node): boolean {
   return tsi.canHaveModifiers(node) && !!tsi.getModifiers(node)?.some((m) => m.kind === tsi.SyntaxKind.AsyncKeyword);
+}
+
+/** A generator function or method (`function*`, `*m()`). */
+export function isGenerator(node: ts.Node): boolean {
+  return 'asteriskToken' in node && !!(node as { asteriskToken?: unknown }).asteriskToken;
 }
 
 export function hasStatic(tsi: typeof ts, node: ts.Node): boolean {
