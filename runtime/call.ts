@@ -2,12 +2,50 @@
  * One call of a decorated method, from the wrapper's entry to the written report.
  */
 import { fallbackTable } from './fallback';
-import { Frame, SLOTS, swapPending, unseenFrom, unseenUntil, warmUp, type Site } from './frame';
+import { Frame, IDLE, SLOTS, swapPending, takePending, unseenFrom, unseenUntil, warmUp, type Site } from './frame';
 import { GcRecorder, attribute, whenTimed, type Attribution } from './gc';
 import { heapReading, readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
 import { buildReport, formatJson, formatText } from './report';
 import { isEnabled, resolveBackend, resolveOptions, wantsGc } from './settings';
+import type { LineTable } from './types';
+
+/**
+ * Methods whose body owns its calls: the decorator returned the instrumented method itself (no
+ * wrapper, so a recursive method takes one stack frame a level), and its body opens each call's
+ * frame in its first statement. Keyed by line table; one site a table (see decorator.ts).
+ */
+const owners = new WeakMap<LineTable, Site>();
+
+export function ownCalls(table: LineTable, site: Site): boolean {
+  if (owners.has(table)) return false;
+  owners.set(table, site);
+  return true;
+}
+
+/**
+ * The instrumented body's first statement: its call's frame, or IDLE when it is not profiled. The
+ * frame is the one its wrapper left pending, or, for a body that owns its calls, a new one.
+ */
+export function enter(table: LineTable): Frame {
+  try {
+    const waiting = takePending(table);
+    if (waiting !== null) {
+      waiting.begin(table);
+      return waiting;
+    }
+    const site = owners.get(table);
+    if (site === undefined || !isEnabled(site.own)) return IDLE;
+    const frame = open(site);
+    if (frame === null) return IDLE;
+    frame.begin(table);
+    return frame;
+  } catch (error) {
+    // It runs inside the profiled method: whatever fails here, the method runs as written.
+    sayOnce('open', `could not profile a call, it runs unprofiled: ${describeError(error)}`);
+    return IDLE;
+  }
+}
 
 export function callProfiled(site: Site, original: Function, thisArg: unknown, args: ArrayLike<unknown>): unknown {
   if (!isEnabled(site.own)) {
@@ -52,8 +90,9 @@ export function open(site: Site): Frame | null {
 
 /** The wrapper's end of a call. Never throws. */
 function close(frame: Frame, previous: Frame | null, thisArg: unknown): void {
-  // An instrumented async body ends its call itself, when it completes (`leave`).
-  if (frame.claimed && frame.table?.async) {
+  // An instrumented body ends its call itself, when it completes (`leave`): for an async one, long
+  // after the wrapper returned. Only a body built without the transformer leaves it to the wrapper.
+  if (frame.claimed) {
     swapPending(previous);
     return;
   }
@@ -61,8 +100,9 @@ function close(frame: Frame, previous: Frame | null, thisArg: unknown): void {
 }
 
 /**
- * Called by an instrumented async or generator body when it completes (returns, throws, or is closed
- * by `return()`): the exit reading and the report. Its caller got the promise or generator long ago.
+ * The instrumented body's `finally`: its call ends when it completes (returns, throws, or, for a
+ * generator, is closed by `return()`): the exit reading and the report. For an async or generator
+ * body, its caller got the promise or generator long ago.
  */
 export function leave(frame: Frame): void {
   if (frame.site !== null && (frame.active || frame.suspended)) conclude(frame, undefined, undefined);

@@ -8,7 +8,7 @@
  * argument alone cannot tell them apart: a legacy static method's target is a function, like a TC39
  * method, and a legacy instance method's target is an object, like an options object.
  */
-import { callProfiled } from './call';
+import { callProfiled, ownCalls } from './call';
 import { warmUp, type Site } from './frame';
 import { callGenerator } from './generator';
 import { validateOptions } from './options';
@@ -73,6 +73,37 @@ function origin(entry: Function): Error {
   return where;
 }
 
+/**
+ * The line tables of the member being decorated, while `instrumented` runs its decorator: undefined
+ * for a member the transformer did not instrument.
+ */
+let decorating: readonly LineTable[] | undefined;
+
+/**
+ * What the transformer makes of `@profile` / `@profile({...})` on a member it instrumented, and of
+ * `profile(function () {...})`: `__instrumented(profile, table, ...)`, the same decorator told which
+ * line tables the member's body (and, for a legacy accessor pair, its other half) records into.
+ */
+export function instrumented(decorator: (...args: unknown[]) => unknown, ...tables: LineTable[]): (...args: unknown[]) => unknown {
+  return function (this: unknown, ...args: unknown[]) {
+    const outer = decorating;
+    decorating = tables;
+    try {
+      return Reflect.apply(decorator, this, args);
+    } finally {
+      decorating = outer;
+    }
+  };
+}
+
+/** The instrumented table of a member or accessor half: `get x` / `set x` by its name, else the first. */
+function tableFor(prefix: '' | 'get ' | 'set '): LineTable | undefined {
+  const tables = decorating;
+  if (tables === undefined) return undefined;
+  if (prefix === '') return tables[0];
+  return tables.find((t) => t.name.includes(`.${prefix}`));
+}
+
 function decorate(args: [object, Key, PropertyDescriptor | undefined] | [Function, StandardContext], own: Readonly<ProfileOptions>, origin: Error): any {
   if (args.length === 3) return decorateLegacy(args[0], args[1], args[2], own, origin);
   return decorateStandard(args[0], args[1], own, origin);
@@ -85,13 +116,14 @@ function decorateLegacy(target: object, key: Key, descriptor: PropertyDescriptor
   if (descriptor === undefined || typeof descriptor !== 'object') throw notAMethod(`a property (${member})`);
   if (disabledByEnvironment) return descriptor;
   if (typeof descriptor.value === 'function') {
-    return { ...descriptor, value: wrap(descriptor.value, site(own, origin, () => member)) };
+    const where = site(own, origin, () => member, tableFor(''));
+    return ownsItsCalls(descriptor.value, where) ? descriptor : { ...descriptor, value: wrap(descriptor.value, where) };
   }
   if (descriptor.get === undefined && descriptor.set === undefined) throw notAMethod(`a property (${member})`);
   // One decorator on an accessor pair: both halves are profiled.
   const wrapped = { ...descriptor };
-  if (descriptor.get) wrapped.get = wrap(descriptor.get, site(own, origin, () => `${owner}.get ${String(key)}`));
-  if (descriptor.set) wrapped.set = wrap(descriptor.set, site(own, origin, () => `${owner}.set ${String(key)}`));
+  if (descriptor.get) wrapped.get = wrap(descriptor.get, site(own, origin, () => `${owner}.get ${String(key)}`, tableFor('get ')));
+  if (descriptor.set) wrapped.set = wrap(descriptor.set, site(own, origin, () => `${owner}.set ${String(key)}`, tableFor('set ')));
   return wrapped;
 }
 
@@ -99,13 +131,25 @@ function decorateStandard(value: Function, context: StandardContext, own: Readon
   const { kind } = context;
   if (kind !== 'method' && kind !== 'getter' && kind !== 'setter') throw notAMethod(`a ${kind} (${String(context.name)})`);
   if (disabledByEnvironment) return undefined;
-  const prefix = kind === 'getter' ? 'get ' : kind === 'setter' ? 'set ' : '';
+  const prefix = kind === 'getter' ? 'get ' : kind === 'setter' ? 'set ' : ('' as const);
   // The class is not known when a TC39 decorator runs; the name is completed from `this` at the first report.
   const describe = (thisArg: unknown): string => {
     const owner = context.static ? (thisArg as Function | undefined)?.name : (thisArg as { constructor?: Function } | undefined)?.constructor?.name;
     return `${owner || '<anonymous>'}.${prefix}${String(context.name)}`;
   };
-  return wrap(value, site(own, origin, describe));
+  const where = site(own, origin, describe, tableFor(prefix));
+  return kind === 'method' && ownsItsCalls(value, where) ? undefined : wrap(value, where);
+}
+
+/**
+ * An instrumented method that is not a generator needs no wrapper: its body opens and ends each call
+ * itself, so a recursive method takes one stack frame a level, not four. Not when its table already
+ * has a site (a class expression evaluated again): that one is wrapped.
+ */
+function ownsItsCalls(method: Function, where: Site): boolean {
+  if (where.table === undefined || generatorKind(method) !== undefined || !ownCalls(where.table, where)) return false;
+  warmUp();
+  return true;
 }
 
 const functionSites = new WeakMap<LineTable, Site>();
@@ -120,7 +164,7 @@ export function callFunction(table: LineTable, impl: Function, thisArg: unknown,
   let where = functionSites.get(table);
   if (where === undefined) {
     warmUp();
-    where = site(validateOptions(table.options, `/** @profile */ on ${table.name}`), new Error(), () => table.name);
+    where = site(validateOptions(table.options, `/** @profile */ on ${table.name}`), new Error(), () => table.name, table);
     functionSites.set(table, where);
   }
   const kind = generatorKind(impl);
@@ -141,7 +185,8 @@ function isClass(fn: Function): boolean {
  */
 function profileFunction(original: Function, where: Error): Function {
   if (disabledByEnvironment) return original;
-  const wrapped = wrap(original, { ...site(Object.freeze({}), where, () => original.name || '<anonymous>'), inline: false });
+  const table = tableFor('');
+  const wrapped = wrap(original, { ...site(Object.freeze({}), where, () => original.name || '<anonymous>', table), inline: table !== undefined });
   if (generatorKind(original) !== undefined || !('prototype' in original)) return wrapped;
   const constructible = function (this: unknown, ...args: unknown[]) {
     return new.target ? Reflect.construct(original, args, new.target) : Reflect.apply(wrapped, this, args);
@@ -156,8 +201,8 @@ function generatorKind(fn: Function): 'sync' | 'async' | undefined {
   return name === 'GeneratorFunction' ? 'sync' : name === 'AsyncGeneratorFunction' ? 'async' : undefined;
 }
 
-function site(own: Readonly<ProfileOptions>, origin: Error, describe: (thisArg: unknown) => string): Site {
-  return { own, table: undefined, describe, origin };
+function site(own: Readonly<ProfileOptions>, origin: Error, describe: (thisArg: unknown) => string, table: LineTable | undefined): Site {
+  return { own, table, describe, origin };
 }
 
 /**

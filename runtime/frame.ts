@@ -38,8 +38,8 @@ export function unseenUntil(mark: number): void {
 export interface Site {
   /** The decorator's own options, checked when the class was defined. */
   readonly own: Readonly<ProfileOptions>;
-  /** The method's line table, learnt from the instrumented body at its first call. */
-  table: LineTable | undefined;
+  /** The method's line table, known when the transformer instrumented it; undefined otherwise. */
+  readonly table: LineTable | undefined;
   /** Name for reports when the method was not instrumented. */
   readonly describe: (thisArg: unknown) => string;
   /** Where the decorator was applied, for reports of methods built without the transformer. */
@@ -243,15 +243,14 @@ export function yielding<T>(frame: Frame, value: T): T {
   return value;
 }
 
-/** Called by the instrumented body's first statement: its frame, or IDLE when it is not profiled. */
-export function enter(table: LineTable): Frame {
+/**
+ * The frame a wrapper left for this body, if there is one: the body's first statement takes it
+ * (`enter`). Only a frame of this method's own site: a body never takes another method's frame.
+ */
+export function takePending(table: LineTable): Frame | null {
   const frame = pending;
-  if (frame === null || frame.site === null) return IDLE;
-  const site = frame.site;
-  if (site.table !== undefined && site.table !== table) return IDLE;
+  if (frame === null || frame.site === null || frame.site.table !== table) return null;
   pending = null;
-  site.table = table;
-  frame.begin(table);
   return frame;
 }
 

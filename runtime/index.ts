@@ -8,7 +8,7 @@ export { formatText, formatJson, formatMiB } from './report';
 export type { LineTable, ProfileOptions, Report, ReportLine, ReportStream } from './types';
 
 // Called by code that the transformer emits; not meant to be called by hand.
-export { enter as __enter, line as __line, yielding as __yielding } from './frame';
+export { line as __line, yielding as __yielding } from './frame';
 export { register as __register } from './registry';
-export { leave as __leave } from './call';
-export { callFunction as __function } from './decorator';
+export { enter as __enter, leave as __leave } from './call';
+export { callFunction as __function, instrumented as __instrumented } from './decorator';

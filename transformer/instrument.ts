@@ -61,6 +61,8 @@ export class Instrumenter {
   private labels: string[] = [];
   /** In a profiled async generator's own body (not in functions inside it): its frame, for `yield`. */
   private yieldFrame: ts.Identifier | undefined;
+  /** `profile(function () {...})` calls, by the call. */
+  private readonly calls: ReadonlyMap<ts.Node, Target>;
 
   constructor(
     private readonly tsi: typeof ts,
@@ -72,13 +74,15 @@ export class Instrumenter {
     private readonly emitter: Emitter,
   ) {
     this.f = tsi.factory;
+    this.calls = new Map([...targets.values()].filter((t) => t.call).map((t) => [t.call!, t]));
   }
 
   readonly visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
     const tsi = this.tsi;
     if (tsi.isClassLike(node) && node.members.some((m) => this.targets.has(m))) return this.visitClass(node);
+    const call = tsi.isCallExpression(node) ? this.calls.get(node) : undefined;
+    if (call) return this.instrumentedCall(node as ts.CallExpression, call);
     const target = this.targets.get(node);
-    if (target?.call) return this.profiledFunction(target, this.emitter.tableIndex(target));
     if (target?.tag) return this.profiledDeclaration(target, this.emitter.tableIndex(target));
     if (this.frame) {
       if (isFunctionWithBody(tsi, node)) return this.visitFunction(node);
@@ -132,7 +136,8 @@ export class Instrumenter {
   private profiledMember(target: Target, index: number): ts.ClassElement {
     const { f, tsi } = this;
     const member = target.member as Member;
-    const modifiers = tsi.visitNodes(member.modifiers, this.visit, tsi.isModifierLike);
+    const tables = [index, ...(target.pair ? [this.emitter.tableIndex(target.pair)] : [])];
+    const modifiers = tsi.visitNodes(member.modifiers, (node) => (node === target.decorator ? this.instrumentedDecorator(target.decorator, tables) : this.visit(node)), tsi.isModifierLike);
     const name = tsi.visitNode(member.name, this.visit, tsi.isPropertyName)!;
     // Parameters run before the body takes its frame: they keep the enclosing frame, if any.
     const parameters = tsi.visitNodes(member.parameters, this.visit, tsi.isParameter);
@@ -144,6 +149,22 @@ export class Instrumenter {
       return f.updateGetAccessorDeclaration(member, modifiers, name, parameters, member.type, body);
     }
     return f.updateSetAccessorDeclaration(member, modifiers, name, parameters, body);
+  }
+
+  /**
+   * `@profile(...)` -> `@__mp.__instrumented(profile(...), __mpLines[i])`: the decorator learns which
+   * line tables the body records into, so it can leave an instrumented method unwrapped.
+   */
+  private instrumentedDecorator(decorator: ts.Decorator, tables: number[]): ts.Decorator {
+    const expression = this.tsi.visitNode(decorator.expression, this.visit, this.tsi.isExpression)!;
+    return this.f.updateDecorator(decorator, this.runtimeCall('__instrumented', [expression, ...tables.map((i) => this.tableRef(i))]));
+  }
+
+  /** `profile(function () {...})` -> `__mp.__instrumented(profile, __mpLines[i])(function () {...})`. */
+  private instrumentedCall(call: ts.CallExpression, target: Target): ts.CallExpression {
+    const { f, tsi } = this;
+    const callee = f.createParenthesizedExpression(this.runtimeCall('__instrumented', [tsi.visitNode(call.expression, this.visit, tsi.isExpression)!, this.tableRef(this.emitter.tableIndex(target))]));
+    return f.updateCallExpression(call, callee, call.typeArguments, [this.profiledFunction(target, this.emitter.tableIndex(target))]);
   }
 
   /** `profile(function name() {...})` / `profile((x) => {...})`: the function gets a frame of its own. */
@@ -189,10 +210,10 @@ export class Instrumenter {
   }
 
   /**
-   * `const __mpFrame = __mp.__enter(__mpLines[i]);` first, then the probed statements; in an async or
-   * generator function, inside `try { ... } finally { __mp.__leave(__mpFrame) }`: its call ends when
-   * its body does, not when it hands back its promise or generator. A concise arrow body becomes
-   * `return expr`.
+   * `const __mpFrame = __mp.__enter(__mpLines[i]);` first, then the probed statements inside
+   * `try { ... } finally { __mp.__leave(__mpFrame) }`: the body opens and ends its call itself (an
+   * async or generator one when it completes, not when it hands back its promise or generator). A
+   * concise arrow body becomes `return expr`.
    */
   private profiledBody(fn: Member | Wrapped | ts.FunctionDeclaration, index: number): ts.Block {
     const { f, tsi } = this;
@@ -213,9 +234,8 @@ export class Instrumenter {
           probed = [...this.probeStatement(this.lineAt(original)), f.createReturnStatement(tsi.visitNode(original, this.visit, tsi.isExpression)!)];
         }
         const enter = this.constant(frame, this.runtimeCall('__enter', [this.tableRef(index)]));
-        const statements = !isAsync(tsi, fn) && !isGenerator(fn)
-          ? [...prologue, enter, ...probed]
-          : [...prologue, enter, f.createTryStatement(f.createBlock(probed, true), undefined, f.createBlock([f.createExpressionStatement(this.runtimeCall('__leave', [frame]))], true))];
+        const leave = f.createBlock([f.createExpressionStatement(this.runtimeCall('__leave', [frame]))], true);
+        const statements = [...prologue, enter, f.createTryStatement(f.createBlock(probed, true), undefined, leave)];
         return tsi.isBlock(original) ? f.updateBlock(original, statements) : f.createBlock(statements, true);
       });
     } finally {

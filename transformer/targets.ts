@@ -22,6 +22,8 @@ export interface Target {
   /** `/** @profile {...} *\/` on a function declaration: where the tag is, and its options if any. */
   readonly tag?: { start: number; length: number };
   readonly options?: Record<string, unknown>;
+  /** Under experimentalDecorators, the other half of a decorated accessor pair (one decorator profiles both). */
+  readonly pair?: Target;
 }
 
 function isMember(tsi: typeof ts, node: ts.Node): node is Member {
@@ -82,12 +84,12 @@ export function findTargets(
       return;
     }
     if (!optionsOk) return;
-    targets.push({ member: node, decorator: found.decorator });
-    if (legacyDecorators && (tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node))) {
-      // experimentalDecorators hands one descriptor with both halves to the decorator; the runtime wraps both.
-      const pair = pairedAccessor(tsi, node);
-      if (pair?.body) targets.push({ member: pair, decorator: undefined });
-    }
+    // experimentalDecorators hands one descriptor with both halves of an accessor pair to the
+    // decorator; the runtime wraps both.
+    const other = legacyDecorators && (tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node)) ? pairedAccessor(tsi, node) : undefined;
+    const pair: Target | undefined = other?.body ? { member: other, decorator: undefined } : undefined;
+    targets.push({ member: node, decorator: found.decorator, pair });
+    if (pair) targets.push(pair);
   };
   visit(file);
   return targets;

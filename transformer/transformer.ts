@@ -70,8 +70,8 @@ function transformFile(tsi: typeof ts, context: ts.TransformationContext, file: 
 /** Every node on the way from the file to a target, so the visitor can skip the rest of the file. */
 function ancestors(targets: readonly Target[]): Set<ts.Node> {
   const set = new Set<ts.Node>();
-  for (const { member } of targets) {
-    for (let node: ts.Node | undefined = member.parent; node && !set.has(node); node = node.parent) set.add(node);
+  for (const { member, call } of targets) {
+    for (let node: ts.Node | undefined = (call ?? member).parent; node && !set.has(node); node = node.parent) set.add(node);
   }
   return set;
 }
