@@ -1,7 +1,8 @@
 /**
  * A seeded, reproducible generator of random methods — nested loops, branches, labels, try/finally,
- * closures, switch, early returns and throws — each run undecorated and instrumented: the values,
- * errors and side effects must be the same. Change SEED to explore; a failure names its seed.
+ * closures, switch, early returns and throws, and generator methods with yields among them — each run
+ * undecorated and instrumented: the values, errors and side effects must be the same. Change SEED to
+ * explore; a failure names its seed.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,6 +11,7 @@ import { compile, run } from './helpers/compile';
 const SEED = 20261124;
 const FILES = 4;
 const METHODS_PER_FILE = 50;
+const GENERATOR_FILES = 2;
 
 /** mulberry32: a small, fast, seeded PRNG. */
 function random(seed: number): () => number {
@@ -25,6 +27,8 @@ function random(seed: number): () => number {
 
 class Generator {
   private next = 0;
+  /** Making a generator method: `yield` is one more simple statement. */
+  private yields = false;
   constructor(private readonly rnd: () => number) {}
   private int(n: number): number {
     return Math.floor(this.rnd() * n);
@@ -55,6 +59,7 @@ class Generator {
       () => `${indent}x = (x * ${2 + this.int(3)}) % 97;`,
       () => `${indent}if (x > ${50 + this.int(40)}) return x;`,
       () => `${indent}if (x === ${this.int(60)}) throw new RangeError('t' + x);`,
+      ...(this.yields ? [() => `${indent}yield x;`, () => `${indent}x = (x + Number((yield x * 2) ?? 0)) % 97;`] : []),
     ];
     const loopExits = loops.length
       ? [
@@ -102,6 +107,16 @@ class Generator {
   method(name: string): string {
     return `  @profile\n  ${name}(seed: number): number {\n    let x = seed;\n${this.block(0, [], '    ')}\n    return x;\n  }`;
   }
+
+  /** A generator method: the same statements, and `yield`s among them. */
+  generatorMethod(name: string): string {
+    this.yields = true;
+    try {
+      return `  @profile\n  *${name}(seed: number) {\n    let x = seed;\n    yield x;\n${this.block(0, [], '    ')}\n    return x;\n  }`;
+    } finally {
+      this.yields = false;
+    }
+  }
 }
 
 function program(file: number): string {
@@ -127,6 +142,64 @@ export function main() {
   return results;
 }
 `;
+}
+
+/**
+ * Random generator methods, each driven four ways: to the end, a `break` after two values, `return()`
+ * after two, `throw()` into it after two (values sent back with `next(k)`).
+ */
+function generatorProgram(file: number): string {
+  const generator = new Generator(random(SEED + 1000 + file));
+  const names = Array.from({ length: METHODS_PER_FILE }, (_, i) => `g${i}`);
+  return `import { profile } from 'ts-memory-profiler';
+declare function log(...values: unknown[]): void;
+class Fuzz {
+${names.map((n) => generator.generatorMethod(n)).join('\n\n')}
+}
+function drive(it: Generator<number, number, unknown>, how: number): unknown[] {
+  const out: unknown[] = [];
+  try {
+    if (how === 0) for (const v of it) out.push(v);
+    else if (how === 1) for (const v of it) { out.push(v); if (out.length === 2) break; }
+    else {
+      let k = 0;
+      let r = it.next();
+      while (!r.done) {
+        out.push(r.value);
+        k++;
+        r = k !== 2 ? it.next(k) : how === 2 ? it.return(-1) : it.throw(new TypeError('sent in'));
+      }
+      out.push('returned ' + r.value);
+    }
+  } catch (e) {
+    out.push('threw ' + (e as Error).constructor.name + ' ' + (e as Error).message);
+  }
+  return out;
+}
+export function main() {
+  const fuzz = new Fuzz();
+  const results: unknown[] = [];
+  for (const name of ${JSON.stringify(names)}) {
+    for (const how of [0, 1, 2, 3]) results.push([name, how, drive((fuzz as any)[name](how * 7), how)]);
+  }
+  return results;
+}
+`;
+}
+
+for (let file = 0; file < GENERATOR_FILES; file++) {
+  for (const legacy of [false, true]) {
+    test(`${legacy ? 'legacy' : 'TC39'}, seed ${SEED + 1000 + file}: ${METHODS_PER_FILE} random generator methods x 4 ways of driving them behave the same instrumented`, () => {
+      const source = generatorProgram(file);
+      const baseline = run(compile(source.replace(/@profile\n {2}/g, ''), { legacy }));
+      const instrumented = run(compile(source, { legacy }));
+      assert.is(baseline.threw, false, String(baseline.error));
+      assert.equal(instrumented.value, baseline.value);
+      assert.equal(instrumented.log, baseline.log);
+      // Every generator was started, and each ended (returned, threw or was closed): one report each.
+      assert.is(instrumented.reports.length, METHODS_PER_FILE * 4);
+    });
+  }
 }
 
 for (let file = 0; file < FILES; file++) {
