@@ -1,8 +1,8 @@
 /**
  * The ES module side of the loader: Node's `resolve` and `load` hooks (registered with
- * `module.register`, they run on a thread of their own). ES-module TypeScript files are compiled
- * here; CommonJS ones are handed to the CommonJS loader (loader/require.ts), so that `require` inside
- * them behaves as Node's own.
+ * `module.register`, they run on a thread of their own). TypeScript files are compiled here: ES
+ * modules when they are loaded, CommonJS files when the main thread's `require` asks for them
+ * (loader/channel.ts).
  */
 import { readFileSync } from 'fs';
 import { readFile } from 'fs/promises';
@@ -37,19 +37,30 @@ export function initialize(data?: ChannelData): void {
 /** From a TypeScript file, `./util.js` also finds `./util.ts`, and `./util` `./util.ts` or `./util/index.ts`. */
 export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<Resolved> {
   try {
-    return await nextResolve(specifier, context);
+    return imported(await nextResolve(specifier, context), context);
   } catch (error) {
     const parent = context.parentURL;
-    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND' || !parent?.startsWith('file:') || !isTypeScript(parent)) throw error;
+    const code = (error as { code?: unknown }).code;
+    if ((code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT') || !parent?.startsWith('file:') || !isTypeScript(parent)) throw error;
     for (const candidate of candidates(specifier)) {
       try {
-        return await nextResolve(candidate, context);
+        return imported(await nextResolve(candidate, context), context);
       } catch {
         // The next one, else the original error.
       }
     }
     throw error;
   }
+}
+
+/**
+ * A CommonJS TypeScript file imported by a module (not the program itself) is marked as such, so
+ * that `load` hands Node its compiled source: Node finds the names it exports in that source.
+ */
+function imported(resolved: Resolved, context: ResolveContext): Resolved {
+  if (context.parentURL === undefined || !resolved.url.startsWith('file:')) return resolved;
+  const file = fileURLToPath(resolved.url);
+  return isTypeScript(file) && formatOf(file) === 'commonjs' ? { ...resolved, format: 'commonjs' } : resolved;
 }
 
 function candidates(specifier: string): string[] {
@@ -64,16 +75,18 @@ export async function load(url: string, context: { format?: string | null }, nex
   if (!url.startsWith('file:')) return nextLoad(url, context);
   const file = fileURLToPath(url);
   if (!isTypeScript(file)) return nextLoad(url, context);
-  // No source: Node's CommonJS loader reads the file, through require.extensions (loader/require.ts).
-  if (formatOf(file) === 'commonjs') return { format: 'commonjs', shortCircuit: true };
+  const format = formatOf(file);
+  // The program itself, if CommonJS: no source, so Node's CommonJS loader runs it as it runs any
+  // CommonJS program (require.cache and all), compiling through require.extensions (loader/require.ts).
+  if (format === 'commonjs' && context.format !== 'commonjs') return { format, shortCircuit: true };
   const source = await readFile(file, 'utf8');
   try {
-    return { format: 'module', source: compile(file, source, 'module'), shortCircuit: true };
+    return { format, source: compile(file, source, format), shortCircuit: true };
   } catch (error) {
     if (!(error instanceof BuildError)) throw error;
     // The program does not build: the module says so as tsc would, and ends the process, before any
     // module that imports it runs.
     const message = JSON.stringify(`${error.message}\n`);
-    return { format: 'module', source: `process.stderr.write(${message});\nprocess.exit(1);\n`, shortCircuit: true };
+    return { format, source: `process.stderr.write(${message});\nprocess.exit(1);\n`, shortCircuit: true };
   }
 }
