@@ -4,7 +4,7 @@
  * modules when they are loaded, CommonJS files when the main thread's `require` asks for them
  * (loader/channel.ts).
  */
-import { readFileSync } from 'fs';
+import { readFileSync, writeSync } from 'fs';
 import { readFile } from 'fs/promises';
 import { fileURLToPath } from 'url';
 import { serveChannel, type ChannelData } from './channel';
@@ -84,9 +84,10 @@ export async function load(url: string, context: { format?: string | null }, nex
     return { format, source: compile(file, source, format), shortCircuit: true };
   } catch (error) {
     if (!(error instanceof BuildError)) throw error;
-    // The program does not build: the module says so as tsc would, and ends the process, before any
-    // module that imports it runs.
-    const message = JSON.stringify(`${error.message}\n`);
-    return { format, source: `process.stderr.write(${message});\nprocess.exit(1);\n`, shortCircuit: true };
+    // The program does not build: say so as tsc would, and end the process (from this thread, as an
+    // error thrown here would reach the program as a stack trace). Written straight to the file
+    // descriptor: this thread's process.stderr goes through the main thread, which is about to stop.
+    writeSync(2, `${error.message}\n`);
+    process.exit(1);
   }
 }
