@@ -36,17 +36,23 @@ export async function main(args: string[]): Promise<number> {
     stdio: 'inherit',
     env: { ...process.env, ...environmentFor(settings) },
   });
-  // Ctrl-C reaches the program too (same terminal): wait for it to finish rather than die first.
+  // Ctrl-C reaches the program from the terminal itself: wait for it to finish rather than die first.
+  // A SIGTERM or SIGHUP sent to this process alone is passed on.
+  const ignore = () => undefined;
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.on(signal, forward);
+  const handlers: Array<[NodeJS.Signals, (signal: NodeJS.Signals) => void]> = [
+    ['SIGINT', ignore],
+    ['SIGTERM', forward],
+    ['SIGHUP', forward],
+  ];
+  for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
     return await new Promise<number>((resolve, reject) => {
       child.on('error', reject);
       child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
     });
   } finally {
-    for (const signal of signals) process.off(signal, forward);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   }
 }
 

@@ -122,6 +122,44 @@ console.log(demo.twice(1) + demo.twice(2) + demo.twice(3));
   assert.equal(report.lines.map((l) => [l.line, l.occurrences]), [[4, 3], [5, 0], [6, 3], [7, 3], [8, 0]]);
 });
 
+test('@profile({ aggregate: true }) totals that method only; the others report each call', () => {
+  const dir = writeProject({
+    'package.json': '{"private":true}',
+    'app.ts': `import { profile } from 'ts-memory-profiler';
+
+class Demo {
+  @profile({ aggregate: true })
+  summed(n: number): number {
+    return n + 1;
+  }
+
+  @profile
+  each(n: number): number {
+    return n - 1;
+  }
+}
+
+const demo = new Demo();
+console.log(demo.summed(1) + demo.summed(2) + demo.each(3) + demo.each(4));
+`,
+  });
+  const result = node(dir, ['--import', 'ts-memory-profiler/register', 'app.ts'], { TS_MEMORY_PROFILER_FORMAT: 'json' });
+  assert.is(result.stderr, '');
+  const lines = result.stdout.trimEnd().split('\n');
+  const reports = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as import('ts-memory-profiler').Report);
+  assert.equal(lines.filter((l) => !l.startsWith('{')), ['10']);
+  // Two reports of each() as it returns, then the total of summed() at exit.
+  assert.equal(
+    reports.map((r) => [r.name, r.lines.map((l) => l.occurrences)]),
+    [
+      ['Demo.each', [1, 0, 1, 0]],
+      ['Demo.each', [1, 0, 1, 0]],
+      ['Demo.summed', [2, 0, 2, 0]],
+    ],
+  );
+  assert.ok(lines.indexOf('10') < lines.length - 1, 'the total comes after the program output');
+});
+
 test('a bad option in the environment: one line naming the variable, exit 2, the program does not run', () => {
   const dir = writeProject({ 'app.ts': 'console.log("ran");\n' });
   const result = node(dir, ['--import', 'ts-memory-profiler/register', 'app.ts'], { TS_MEMORY_PROFILER_BACKEND: 'vms' });
