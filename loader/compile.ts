@@ -20,9 +20,7 @@ export class BuildError extends Error {
   override name = 'BuildError';
 }
 
-/** Files this loader compiles. */
-export const TS_EXTENSIONS = ['.ts', '.mts', '.cts'] as const;
-
+/** Files this loader compiles: `.ts`, `.mts`, `.cts`, not declaration files. */
 export function isTypeScript(file: string): boolean {
   return /\.[mc]?ts$/.test(file) && !/\.d\.[mc]?ts$/.test(file);
 }
