@@ -1,6 +1,7 @@
 /**
  * One call of a decorated method, from the wrapper's entry to the written report.
  */
+import { aggregate } from './aggregate';
 import { fallbackTable } from './fallback';
 import { Frame, IDLE, SLOTS, swapPending, takePending, unseenFrom, unseenUntil, warmUp, type Site } from './frame';
 import { GcRecorder, attribute, whenTimed, type Attribution } from './gc';
@@ -158,6 +159,7 @@ function writeReport(frame: Frame, thisArg: unknown, gcFreed: Attribution | unde
     frame.stats = new Float64Array([frame.exitRaw, Math.max(frame.entryRaw, frame.exitRaw), 1]);
   }
   const report = buildReport(frame, table, table.name, options.precision, frame.backend, frame.claimed ? gcFreed : undefined);
+  if (options.aggregate) return aggregate(table, report, options);
   const text = options.format === 'json' ? formatJson(report) : formatText(report);
   try {
     options.stream.write(text);

@@ -29,6 +29,7 @@ export interface Resolved {
   stream: ReportStream;
   format: 'text' | 'json';
   onReport: ProfileOptions['onReport'];
+  aggregate: boolean;
 }
 
 export function resolveBackend(own: Readonly<ProfileOptions>): Backend {
@@ -50,5 +51,6 @@ export function resolveOptions(own: Readonly<ProfileOptions>): Resolved {
     stream: own.stream ?? configured.stream ?? process.stdout,
     format: own.format ?? configured.format ?? 'text',
     onReport: own.onReport ?? configured.onReport,
+    aggregate: own.aggregate ?? configured.aggregate ?? false,
   };
 }

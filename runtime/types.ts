@@ -77,4 +77,9 @@ export interface ProfileOptions {
    * the event loop after the return (when V8 has said when each collection ran).
    */
   gc?: boolean;
+  /**
+   * Like `python -m memory_profiler`: instead of one report per call, one per method when the process
+   * exits, summed over all its calls (Mem usage: the largest; Increment and Occurrences: the sums).
+   */
+  aggregate?: boolean;
 }

@@ -1,0 +1,65 @@
+/**
+ * `ts-mprof run [options] app.ts [args...]`: runs a TypeScript program with every `@profile` method
+ * instrumented, without a tsconfig plugin or a build. It starts node with the loader
+ * (`--import ts-memory-profiler/register`) and passes the options through the environment
+ * variables the loader reads, so both ways of starting behave the same. The program's exit code is
+ * the command's.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { environmentFor } from '../loader/settings';
+import { parseRunArguments } from './options';
+
+const REGISTER = pathToFileURL(path.join(__dirname, '..', 'loader', 'register.js')).href;
+
+export async function main(args: string[]): Promise<number> {
+  const { settings, program, args: programArgs } = parseRunArguments(args);
+  const file = path.resolve(program);
+  if (!isFile(file)) {
+    process.stderr.write(`ts-mprof run: cannot find ${program}\n`);
+    return 2;
+  }
+  if (settings.output !== undefined) {
+    // Checked here, so that a wrong path is a one-line error before the program starts.
+    try {
+      fs.closeSync(fs.openSync(settings.output, 'a'));
+    } catch (error) {
+      process.stderr.write(`ts-mprof run: cannot write ${settings.output}: ${(error as Error).message}\n`);
+      return 2;
+    }
+    settings.output = path.resolve(settings.output);
+  }
+  const child = spawn(process.execPath, ['--import', REGISTER, file, ...programArgs], {
+    stdio: 'inherit',
+    env: { ...process.env, ...environmentFor(settings) },
+  });
+  // Ctrl-C reaches the program from the terminal itself: wait for it to finish rather than die first.
+  // A SIGTERM or SIGHUP sent to this process alone is passed on.
+  const ignore = () => undefined;
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  const handlers: Array<[NodeJS.Signals, (signal: NodeJS.Signals) => void]> = [
+    ['SIGINT', ignore],
+    ['SIGTERM', forward],
+    ['SIGHUP', forward],
+  ];
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
+    });
+  } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

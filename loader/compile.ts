@@ -1,0 +1,153 @@
+/**
+ * Compiles one TypeScript file in memory through the profiler's transformer, for `ts-mprof run` and
+ * the `ts-memory-profiler/register` loader: no tsconfig plugin, no build step.
+ *
+ * It always uses this package's own TypeScript (5.9, which has the transformer API), never the
+ * user's: a project may have TypeScript 7 (no JavaScript API at all) installed at its top level.
+ * Each file is compiled on its own (`transpileModule`: no type checking), with the compiler options
+ * of the nearest tsconfig.json, except those that decide the output's shape (module kind, emit).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type * as ts from 'typescript';
+import { profileTransformerFactory } from '../transformer/transformer';
+
+/** What Node runs a file as: an ES module or CommonJS. */
+export type Format = 'module' | 'commonjs';
+
+/** The program does not build: tsc-style lines, `file(line,col): error TSnnnn: message`. */
+export class BuildError extends Error {
+  override name = 'BuildError';
+}
+
+/** Files this loader compiles: `.ts`, `.mts`, `.cts`, not declaration files. */
+export function isTypeScript(file: string): boolean {
+  return /\.[mc]?ts$/.test(file) && !/\.d\.[mc]?ts$/.test(file);
+}
+
+let compiler: typeof ts | undefined;
+
+/** This package's TypeScript, loaded on first use (it takes a few hundred ms). */
+function typescript(): typeof ts {
+  if (compiler) return compiler;
+  // Resolved from this file, so from this package's own dependencies, not from the user's project.
+  const loaded = require('typescript') as typeof ts;
+  if (typeof loaded.transpileModule !== 'function') {
+    throw new BuildError(
+      `ts-memory-profiler: the TypeScript found (${String(loaded.version)}) has no compiler API; it needs TypeScript ~5.9 as its own dependency`,
+    );
+  }
+  return (compiler = loaded);
+}
+
+const packageTypes = new Map<string, Format>();
+
+/** As Node decides: `.mts` is ESM, `.cts` CommonJS, `.ts` follows the nearest package.json's "type". */
+export function formatOf(file: string): Format {
+  if (file.endsWith('.mts')) return 'module';
+  if (file.endsWith('.cts')) return 'commonjs';
+  return packageFormat(path.dirname(file));
+}
+
+function packageFormat(dir: string): Format {
+  const known = packageTypes.get(dir);
+  if (known) return known;
+  let format: Format;
+  const manifest = path.join(dir, 'package.json');
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(manifest, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined) {
+    let type: unknown;
+    try {
+      type = (JSON.parse(text) as { type?: unknown }).type;
+    } catch {
+      type = undefined; // Node itself reports a broken package.json when it matters.
+    }
+    format = type === 'module' ? 'module' : 'commonjs';
+  } else {
+    const parent = path.dirname(dir);
+    format = parent === dir ? 'commonjs' : packageFormat(parent);
+  }
+  packageTypes.set(dir, format);
+  return format;
+}
+
+const configs = new Map<string, ts.CompilerOptions>();
+
+/** The compiler options of the tsconfig.json nearest to the file, or defaults when there is none. */
+function userOptions(tsi: typeof ts, file: string): ts.CompilerOptions {
+  const configFile = tsi.findConfigFile(path.dirname(file), tsi.sys.fileExists);
+  if (configFile === undefined) return { target: tsi.ScriptTarget.ES2022, esModuleInterop: true };
+  const known = configs.get(configFile);
+  if (known) return known;
+  const read = tsi.readConfigFile(configFile, tsi.sys.readFile);
+  if (read.error) throw new BuildError(describe(tsi, [read.error]));
+  const parsed = tsi.parseJsonConfigFileContent(read.config, tsi.sys, path.dirname(configFile), undefined, configFile);
+  // "No inputs were found" and the like do not matter to a file compiled on its own.
+  const errors = parsed.errors.filter((d) => d.category === tsi.DiagnosticCategory.Error && d.code !== 18003);
+  if (errors.length > 0) throw new BuildError(describe(tsi, errors));
+  configs.set(configFile, parsed.options);
+  return parsed.options;
+}
+
+/** The user's options, with the ones that decide what comes out set for running it in memory. */
+function compilerOptions(tsi: typeof ts, file: string, format: Format): ts.CompilerOptions {
+  const esm = format === 'module';
+  return {
+    ...userOptions(tsi, file),
+    module: esm ? tsi.ModuleKind.ESNext : tsi.ModuleKind.CommonJS,
+    moduleResolution: esm ? tsi.ModuleResolutionKind.Bundler : tsi.ModuleResolutionKind.Node10,
+    // A CommonJS output must turn imports into require(), whatever the project asks for its sources.
+    ...(esm ? {} : { verbatimModuleSyntax: false }),
+    noEmit: false,
+    emitDeclarationOnly: false,
+    declaration: false,
+    declarationMap: false,
+    composite: false,
+    incremental: false,
+    sourceMap: false,
+    // Stack traces then point into the .ts source (the loader turns source maps on).
+    inlineSourceMap: true,
+    inlineSources: false,
+    outFile: undefined,
+    outDir: undefined,
+  };
+}
+
+/**
+ * The JavaScript for one file, as its format needs it, with every `@profile` instrumented.
+ * Throws a BuildError for syntax errors and misused `@profile` (bad literal options, ...).
+ */
+export function compile(file: string, source: string, format: Format = formatOf(file)): string {
+  const tsi = typescript();
+  const problems: ts.Diagnostic[] = [];
+  const output = tsi.transpileModule(source, {
+    fileName: file,
+    compilerOptions: compilerOptions(tsi, file, format),
+    reportDiagnostics: true,
+    // As tsc does: JSDoc is not parsed into tags in .ts files (the transformer reads `@profile` tags itself).
+    jsDocParsingMode: tsi.JSDocParsingMode.ParseForTypeErrors,
+    transformers: { before: [profileTransformerFactory(tsi, { addDiagnostic: (d) => problems.push(d) })] },
+  });
+  const errors = [...(output.diagnostics ?? []), ...problems].filter((d) => d.category === tsi.DiagnosticCategory.Error && d.file);
+  if (errors.length > 0) throw new BuildError(describe(tsi, errors));
+  return output.outputText;
+}
+
+/** As tsc prints them: the file relative to the working directory, line and column from 1. */
+function describe(tsi: typeof ts, diagnostics: readonly ts.Diagnostic[]): string {
+  return diagnostics
+    .map((d) => {
+      const message = tsi.flattenDiagnosticMessageText(d.messageText, '\n');
+      if (!d.file || d.start === undefined) return `error TS${d.code}: ${message}`;
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      const relative = path.relative(process.cwd(), d.file.fileName);
+      const shown = relative.startsWith('..') || path.isAbsolute(relative) ? d.file.fileName : relative;
+      return `${shown}(${line + 1},${character + 1}): error TS${d.code}: ${message}`;
+    })
+    .join('\n');
+}
