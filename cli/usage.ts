@@ -13,7 +13,7 @@ const COMMANDS: Record<string, string> = {
     --precision N             decimals of the MiB figures (0-10)
     --backend heap|rss|exact  what a reading is
     --format text|json        the reports' format
-    -o FILE                   write the reports to FILE instead of stdout
+    -o FILE                   append the reports to FILE instead of writing them to stdout
     --aggregate               one table per method at exit, summed over all its calls
 
 ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COMMAND [args...]
