@@ -4,6 +4,7 @@
  * takes its samples. Between `start` and `stop` the main thread allocates nothing: the threads
  * talk through a SharedArrayBuffer and Atomics only.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { COUNT, FAILED, PEAK, PEAK_TIME, SAMPLING, STARTING, STATE, STOPPED, STOPPING, bufferBytes, views } from './rss-sampler-layout';
@@ -11,7 +12,7 @@ import { COUNT, FAILED, PEAK, PEAK_TIME, SAMPLING, STARTING, STATE, STOPPED, STO
 /** Samples kept at most (1 MB of shared memory); a longer call keeps every 2nd, 4th, ... sample. */
 const CAPACITY = 1 << 16;
 /** How long to wait for the thread to start before measuring without it. */
-const START_TIMEOUT_MS = 10_000;
+const START_TIMEOUT_MS = 5_000;
 
 export interface RssSamples {
   /** Times on the hrtime clock, in milliseconds, and readings in bytes, in time order. */
@@ -31,7 +32,10 @@ export class RssSampler {
   start(intervalSeconds: number): boolean {
     const { control, floats } = this.view;
     floats[PEAK] = -Infinity;
-    this.worker = new Worker(path.join(__dirname, 'rss-sampler-worker.js'), {
+    // A bundle without the worker's file would fail only inside the thread, after the whole wait.
+    const file = path.join(__dirname, 'rss-sampler-worker.js');
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing`);
+    this.worker = new Worker(file, {
       workerData: { buffer: this.buffer, capacity: CAPACITY, intervalMs: intervalSeconds * 1000 },
       stdout: true,
       stderr: true,
