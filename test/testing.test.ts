@@ -45,7 +45,7 @@ export function main() {
     return length;
   });
   return {
-    under: outcome(() => limitMemory(() => grow(1e5), { increment: '1 MB' })),
+    under: outcome(() => limitMemory(() => grow(5e4), { increment: '1 MB' })),
     over: outcome(() => limitMemory(() => grow(1e6), { increment: '1 MB' })),
     spikeIncrement: outcome(() => limitMemory(() => spike(1e6), { increment: '1 MB' })),
     spikePeak: outcome(() => limitMemory(() => spike(1e6), { peak: '1 MB' })),
@@ -79,7 +79,7 @@ test('over budget: an AssertionError with actual and expected, and the table tha
   const { reports, outcomes } = runBudgets();
   // Profiled calls inside write no report of their own: their tables go into the message.
   assert.is(reports.length, 0);
-  assert.equal(outcomes.under, { value: 1e5 + 10 });
+  assert.equal(outcomes.under, { value: 5e4 + 10 });
   const over = outcomes.over;
   assert.is(over.name, 'AssertionError');
   assert.is(over.code, 'ERR_ASSERTION');
@@ -186,7 +186,8 @@ test('sizes: bytes, or a number with B, KB/MB/GB (1000^n) or KiB/MiB/GiB (1024^n
     ['3 B', 3],
     ['1 GB', 1e9],
   ];
-  for (const [given, bytes] of cases) assert.is(parseBytes(given, 'increment', 'limitMemory'), bytes, String(given));
+  for (const [given, bytes] of cases) assert.is(parseBytes(given), bytes, String(given));
+  assert.throws(() => parseBytes('ten MB'), (e: unknown) => e instanceof TypeError && /^ts-memory-profiler: parseBytes: option 'size' must be a number of bytes/.test(e.message));
 });
 
 test('bad limits are TypeErrors naming the option, and fn does not run', () => {

@@ -8,7 +8,7 @@ const UNITS: Partial<Record<string, number>> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9
 const SIZE = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+)\s*$/i;
 
 /** Bytes, or a TypeError naming `option` and what it accepts. */
-export function parseBytes(value: unknown, option: string, where: string): number {
+export function parseBytes(value: unknown, option = 'size', where = 'parseBytes'): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   if (typeof value === 'string') {
     const match = SIZE.exec(value);
