@@ -10,6 +10,7 @@
  * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
  */
 import { GcRecorder } from './gc';
+import { recording } from './probe-log';
 import { exposeGc, heapReading, type Backend } from './readings';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -158,6 +159,7 @@ export class Frame {
     if (raw > s[c + MEM]) s[c + MEM] = raw;
     this.prev = now;
     if (this.gc !== null) this.markCollections(c, raw);
+    if (recording !== null) recording.record(raw, this.backend);
   }
 
   private markCollections(slot: number, raw: number): void {
@@ -192,6 +194,7 @@ export class Frame {
     this.prev = this.level(raw);
     this.cur = j;
     this.active = true;
+    if (recording !== null) recording.record(raw, this.backend);
   }
 
   /** The exit reading closes the last interval; probes of closures that outlive the call do nothing. */

@@ -5,6 +5,8 @@ export { profile } from './decorator';
 export { configure } from './settings';
 export { LINES_METADATA_KEY, registeredLineTables } from './registry';
 export { formatText, formatJson, formatMiB } from './report';
+export { memoryUsage } from './memory-usage';
+export type { MemoryUsage, MemoryUsageOptions, MemorySample } from './memory-usage';
 export type { LineTable, ProfileOptions, Report, ReportLine, ReportStream } from './types';
 
 // Called by code that the transformer emits; not meant to be called by hand.

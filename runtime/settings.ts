@@ -24,6 +24,20 @@ export function configure(options: ProfileOptions): void {
   configured = Object.freeze(next) as Readonly<ProfileOptions>;
 }
 
+/**
+ * Options that win over the decorator's and `configure`'s for the calls made while they are set:
+ * `memoryUsage` and `limitMemory` make the profiled code inside read with their backend (and the
+ * latter collect the reports). Process-wide while set, like `configure`.
+ */
+let forced: Readonly<ProfileOptions> = Object.freeze({});
+
+/** Sets the forced options; returns the previous ones, to put back. */
+export function force(options: Readonly<ProfileOptions>): Readonly<ProfileOptions> {
+  const previous = forced;
+  forced = options;
+  return previous;
+}
+
 export interface Resolved {
   precision: number;
   stream: ReportStream;
@@ -33,11 +47,11 @@ export interface Resolved {
 }
 
 export function resolveBackend(own: Readonly<ProfileOptions>): Backend {
-  return own.backend ?? configured.backend ?? 'heap';
+  return forced.backend ?? own.backend ?? configured.backend ?? 'heap';
 }
 
 export function wantsGc(own: Readonly<ProfileOptions>): boolean {
-  return own.gc ?? configured.gc ?? false;
+  return forced.gc ?? own.gc ?? configured.gc ?? false;
 }
 
 export function isEnabled(own: Readonly<ProfileOptions>): boolean {
@@ -48,9 +62,9 @@ export function isEnabled(own: Readonly<ProfileOptions>): boolean {
 export function resolveOptions(own: Readonly<ProfileOptions>): Resolved {
   return {
     precision: own.precision ?? configured.precision ?? 1,
-    stream: own.stream ?? configured.stream ?? process.stdout,
-    format: own.format ?? configured.format ?? 'text',
-    onReport: own.onReport ?? configured.onReport,
-    aggregate: own.aggregate ?? configured.aggregate ?? false,
+    stream: forced.stream ?? own.stream ?? configured.stream ?? process.stdout,
+    format: forced.format ?? own.format ?? configured.format ?? 'text',
+    onReport: forced.onReport ?? own.onReport ?? configured.onReport,
+    aggregate: forced.aggregate ?? own.aggregate ?? configured.aggregate ?? false,
   };
 }

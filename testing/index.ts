@@ -1,0 +1,127 @@
+/**
+ * `ts-memory-profiler/testing`: memory budgets in tests, like pytest-memray's `limit_memory`.
+ *
+ * `limitMemory(fn, { increment, peak })` calls fn once with every profiled call inside it reading
+ * in 'exact' mode (a full GC before each reading: retained bytes, the same from run to run), and
+ * throws an AssertionError when the call kept more than `increment` (exit reading - entry reading)
+ * or rose higher than `peak` above its entry reading (the highest probe reading). The message has
+ * the line-by-line tables of the profiled calls, so a failing test says which line ate the memory.
+ *
+ * Lines can be shown only for profiled code: write the body as `profile(function () {...})` (or
+ * call decorated methods) and build with the transformer. For a plain function there are no
+ * readings inside the call: the increment is still checked; the peak is then the higher of the entry
+ * and exit readings.
+ */
+import { AssertionError } from 'assert';
+import { formatText, type Report } from '../runtime';
+import { measureAtProbes, type ProbeMeasurement } from '../runtime/memory-usage';
+import { describeValue } from '../runtime/options';
+import { ProbeLog } from '../runtime/probe-log';
+import { readerFor } from '../runtime/readings';
+import { describeBytes, parseBytes } from './bytes';
+
+export { parseBytes } from './bytes';
+
+export interface MemoryLimits {
+  /** Most bytes the call may keep: exit reading - entry reading. A number of bytes or e.g. '10 MB'. */
+  increment?: number | string;
+  /** Most bytes the call may rise above its entry reading at any probe. A number of bytes or e.g. '10 MB'. */
+  peak?: number | string;
+}
+
+const LIMIT_KEYS = ['increment', 'peak'] as const;
+/** Tables shown in a failure message at most: those of the calls that rose highest. */
+const MAX_TABLES = 10;
+const WHERE = 'limitMemory';
+
+function checkLimits(fn: unknown, limits: unknown): { increment?: number; peak?: number } {
+  if (typeof fn !== 'function') throw new TypeError(`ts-memory-profiler: ${WHERE}: 'fn' must be a function, got ${describeValue(fn)}`);
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+    throw new TypeError(`ts-memory-profiler: ${WHERE}: the limits must be an object such as { increment: '10 MB' }, got ${describeValue(limits)}`);
+  }
+  for (const key of Object.keys(limits)) {
+    if (!(LIMIT_KEYS as readonly string[]).includes(key)) {
+      throw new TypeError(`ts-memory-profiler: ${WHERE}: unknown option '${key}' (the options are 'increment', 'peak')`);
+    }
+  }
+  const given = limits as MemoryLimits;
+  const checked: { increment?: number; peak?: number } = {};
+  for (const key of LIMIT_KEYS) {
+    if (given[key] !== undefined) checked[key] = parseBytes(given[key], key, WHERE);
+  }
+  if (checked.increment === undefined && checked.peak === undefined) {
+    throw new TypeError(`ts-memory-profiler: ${WHERE}: give option 'increment' or 'peak' (or both), e.g. { increment: '10 MB' }`);
+  }
+  return checked;
+}
+
+interface Kept {
+  text: string;
+  /** The call's highest reading, to pick the tables worth showing. */
+  peak: number;
+}
+
+const DISCARD = { write: (): boolean => true };
+
+/**
+ * Calls fn once and checks its memory against the limits; returns what fn returned, or for an async
+ * fn a promise of it (rejected with the AssertionError when over a limit). fn's own exceptions and
+ * rejections pass through unchanged. Profiled calls inside write no reports meanwhile: their tables
+ * go into the failure message.
+ */
+export function limitMemory<T>(fn: () => PromiseLike<T>, limits: MemoryLimits): Promise<T>;
+export function limitMemory<T>(fn: () => T, limits: MemoryLimits): T;
+export function limitMemory(fn: () => unknown, limits: MemoryLimits): unknown {
+  const checked = checkLimits(fn, limits);
+  const read = readerFor('exact');
+  const log = new ProbeLog('exact');
+  const kept: Kept[] = [];
+  // The tables kept for the message are the profiler's: what they hold is measured and left out.
+  const onReport = (report: Report): void => {
+    const before = read();
+    const peak = Math.max(...report.lines.map((l) => l.memBytes ?? -Infinity));
+    kept.push({ text: formatText(report), peak });
+    log.own += read() - before;
+  };
+  const forced = Object.freeze({ backend: 'exact' as const, gc: false, aggregate: false, format: 'text' as const, stream: DISCARD, onReport });
+  return measureAtProbes(fn, 'exact', forced, (m) => judge(m, checked, kept), log);
+}
+
+function judge(m: ProbeMeasurement, limits: { increment?: number; peak?: number }, kept: Kept[]): unknown {
+  const exit = m.exit - m.log.own;
+  const increment = exit - m.entry;
+  const peak = Math.max(m.entry, exit, m.log.peak) - m.entry;
+  const over: Array<{ what: string; actual: number; expected: number }> = [];
+  if (limits.increment !== undefined && increment > limits.increment) {
+    over.push({ what: "the call's increment (exit - entry)", actual: increment, expected: limits.increment });
+  }
+  if (limits.peak !== undefined && peak > limits.peak) {
+    over.push({ what: "the call's peak (highest reading - entry)", actual: peak, expected: limits.peak });
+  }
+  if (over.length === 0) return m.value;
+  const lines = over.map((o) => `${o.what} was ${describeBytes(o.actual)}, over the limit of ${describeBytes(o.expected)}`);
+  const error = new AssertionError({
+    message: `limitMemory: ${lines.join('; ')}\n\n${tables(kept)}`,
+    actual: over[0].actual,
+    expected: over[0].expected,
+    operator: '<=',
+  });
+  throw error;
+}
+
+function tables(kept: Kept[]): string {
+  if (kept.length === 0) {
+    return (
+      'No profiled code ran inside the call, so there is no line-by-line table: write its body as ' +
+      'profile(function () {...}) (or call @profile methods), built with the transformer.\n'
+    );
+  }
+  let shown = kept;
+  if (kept.length > MAX_TABLES) {
+    const highest = new Set([...kept].sort((a, b) => b.peak - a.peak).slice(0, MAX_TABLES));
+    shown = kept.filter((k) => highest.has(k));
+  }
+  const more = kept.length - shown.length;
+  const head = `Line by line (backend 'exact'; ${kept.length === 1 ? 'one profiled call' : `${kept.length} profiled calls, innermost first`}${more ? `, the ${shown.length} that rose highest shown` : ''}):\n\n`;
+  return head + shown.map((k) => k.text).join('');
+}
