@@ -90,11 +90,15 @@ test('tspc: a bad option is a tsc diagnostic with file and line', () => {
 
 // ts-patch install: plain tsc, patched in place, in a project of its own (never the repo's TypeScript).
 
+let patched: string | undefined;
+
+/** One copy with its own patched TypeScript (23 MB), shared by the two tests below: the second only breaks src/app.ts. */
 function patchedProject(): string {
+  if (patched) return patched;
   const dir = copy('ts-patch-install');
   fs.cpSync(path.join(ROOT, 'node_modules', 'typescript'), path.join(dir, 'node_modules', 'typescript'), { recursive: true });
   ok(dir, process.execPath, [path.join(ROOT, 'node_modules', 'ts-patch', 'bin', 'ts-patch.js'), 'install', '-s', '--dir', path.join(dir, 'node_modules', 'typescript')]);
-  return dir;
+  return (patched = dir);
 }
 
 const isPatched = (typescriptDir: string) => fs.readFileSync(path.join(typescriptDir, 'lib', 'typescript.js'), 'utf8').startsWith('/// tsp-module:');

@@ -2,7 +2,10 @@
  * `ts-memory-profiler/vite`: a Vite plugin that runs the transformer, since Vite's own TypeScript
  * step (esbuild, or Oxc in Vite 8) runs no TypeScript transformers.
  *
- *   vite.config.ts: plugins: [memoryProfiler()]
+ *   vite.config.ts: import { memoryProfiler } from 'ts-memory-profiler/vite'; ... plugins: [memoryProfiler()]
+ *
+ * A named export only: this module is CommonJS, and a default export would reach an ESM config as
+ * the module object rather than the function.
  *
  * It runs before Vite's TypeScript step (`enforce: 'pre'`) on .ts/.tsx/.mts/.cts files that import
  * this package or carry `@profile`: `ts.transpileModule` with the transformer, decorators lowered by
@@ -81,5 +84,3 @@ export function memoryProfiler(options: MemoryProfilerPluginOptions = {}): Memor
     },
   };
 }
-
-export default memoryProfiler;
