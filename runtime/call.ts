@@ -8,6 +8,7 @@ import { heapReading, readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
 import { buildReport, formatJson, formatText } from './report';
 import { isEnabled, resolveBackend, resolveOptions, wantsGc } from './settings';
+import { timed, timelineClaim, timelineOn } from './timeline';
 
 export function callProfiled(site: Site, original: Function, thisArg: unknown, args: ArrayLike<unknown>): unknown {
   if (!isEnabled(site.own)) {
@@ -19,6 +20,7 @@ export function callProfiled(site: Site, original: Function, thisArg: unknown, a
       swapPending(previous);
     }
   }
+  if (timelineOn && timelineClaim()) return timed(site, thisArg, () => callProfiled(site, original, thisArg, args));
   const frame = open(site);
   if (frame === null) return Reflect.apply(original, thisArg, args);
   const previous = swapPending(frame);
