@@ -53,26 +53,34 @@ export function callLabel(call: FuncCall): string {
 interface Placed {
   call: FuncCall;
   lane: number;
+  /** Where the label's text starts: at the span, or pulled left to stay inside the chart. */
+  textX: number;
 }
 
-/** Puts each call's span and label in the first lane where it overlaps nothing; undefined lane = no room. */
-function placeLabels(calls: FuncCall[], x: (t: number) => number): { placed: Placed[]; unlabelled: FuncCall[]; lanes: number } {
+/** At most this many calls get a label (the longest ones): more would hide the chart. */
+const MAX_LABELS = 24;
+
+/**
+ * Puts the longest calls' spans and labels in the first lane where they overlap nothing; the others
+ * are drawn on the curve only and counted.
+ */
+function placeLabels(calls: FuncCall[], x: (t: number) => number, right: number): { placed: Placed[]; unlabelled: number; lanes: number } {
+  const longest = [...calls].sort((a, b) => b.t1 - b.t0 - (a.t1 - a.t0)).slice(0, MAX_LABELS);
   const ends: number[] = [];
   const placed: Placed[] = [];
-  const unlabelled: FuncCall[] = [];
-  for (const call of [...calls].sort((a, b) => a.t0 - b.t0 || (a.level ?? 1) - (b.level ?? 1))) {
+  for (const call of longest.sort((a, b) => a.t0 - b.t0 || (a.level ?? 0) - (b.level ?? 0))) {
     const start = x(call.t0);
-    const end = Math.max(x(call.t1), start + 4 + callLabel(call).length * CHAR);
-    let lane = ends.findIndex((e) => e + 6 <= start);
+    const textW = 4 + callLabel(call).length * CHAR;
+    const textX = Math.min(start + 2, right - textW);
+    const from = Math.min(start, textX);
+    const end = Math.max(x(call.t1), textX + textW);
+    let lane = ends.findIndex((e) => e + 6 <= from);
     if (lane < 0 && ends.length < MAX_LANES) lane = ends.push(-Infinity) - 1;
-    if (lane < 0) {
-      unlabelled.push(call);
-      continue;
-    }
+    if (lane < 0) continue;
     ends[lane] = end;
-    placed.push({ call, lane });
+    placed.push({ call, lane, textX });
   }
-  return { placed, unlabelled, lanes: ends.length };
+  return { placed, unlabelled: calls.length - placed.length, lanes: ends.length };
 }
 
 /** The chart as a standalone SVG document. */
@@ -94,7 +102,7 @@ export function renderSvg(recording: Recording, file: string, options: PlotOptio
   const x = (t: number) => MARGIN.left + ((t - start) / xHi) * plotW;
   const xr = (t: number) => MARGIN.left + (t / xHi) * plotW;
 
-  const { placed, unlabelled, lanes } = placeLabels(funcs, x);
+  const { placed, unlabelled, lanes } = placeLabels(funcs, x, WIDTH - 4);
   const names = [...new Set(funcs.map((f) => f.name))];
   const color = (name: string) => COLORS[names.indexOf(name) % COLORS.length];
   const stripTop = MARGIN.top;
@@ -102,7 +110,7 @@ export function renderSvg(recording: Recording, file: string, options: PlotOptio
   const plotBottom = plotTop + PLOT_HEIGHT;
   const y = (mem: number) => plotBottom - ((mem - yLo) / (yHi - yLo)) * PLOT_HEIGHT;
   const legendTop = plotBottom + MARGIN.bottom;
-  const legendRows = names.length + (unlabelled.length ? 1 : 0);
+  const legendRows = names.length + (unlabelled ? 1 : 0);
   const height = legendTop + legendRows * 18 + 12;
   const f = (v: number) => v.toFixed(1);
 
@@ -178,7 +186,7 @@ export function renderSvg(recording: Recording, file: string, options: PlotOptio
   out.push(`</g>`);
 
   // The labelled spans above the chart.
-  for (const { call, lane } of placed) {
+  for (const { call, lane, textX } of placed) {
     const c = color(call.name);
     const laneY = stripTop + lane * LANE;
     const x0 = x(call.t0);
@@ -186,7 +194,7 @@ export function renderSvg(recording: Recording, file: string, options: PlotOptio
     out.push(`<g><title>${escapeXml(`${call.name}: ${call.mem0.toFixed(1)} MiB -> ${call.mem1.toFixed(1)} MiB, ${(call.t1 - call.t0).toFixed(3)} s`)}</title>`);
     out.push(`<rect x="${f(x0)}" y="${laneY + 2}" width="${f(w)}" height="4" fill="${c}"/>`);
     out.push(`<path d="M${f(x0)} ${laneY}V${laneY + 8}M${f(x0 + w)} ${laneY}V${laneY + 8}" stroke="${c}" stroke-width="1.5"/>`);
-    out.push(`<text x="${f(x0 + 2)}" y="${laneY + 17}" font-size="11" fill="${c}">${escapeXml(callLabel(call))}</text></g>`);
+    out.push(`<text x="${f(textX)}" y="${laneY + 17}" font-size="11" fill="${c}">${escapeXml(callLabel(call))}</text></g>`);
   }
 
   // Legend: one row per function.
@@ -197,8 +205,8 @@ export function renderSvg(recording: Recording, file: string, options: PlotOptio
     out.push(`<rect x="${MARGIN.left}" y="${ly - 9}" width="14" height="10" fill="${color(name)}"/>`);
     out.push(`<text x="${MARGIN.left + 20}" y="${ly}">${escapeXml(`${name}: ${calls.length} call${calls.length === 1 ? '' : 's'}, ${total.toFixed(3)} s in all`)}</text>`);
   });
-  if (unlabelled.length) {
-    out.push(`<text x="${MARGIN.left}" y="${legendTop + names.length * 18}" fill="#555555">${unlabelled.length} call${unlabelled.length === 1 ? '' : 's'} drawn without a label (no room)</text>`);
+  if (unlabelled) {
+    out.push(`<text x="${MARGIN.left}" y="${legendTop + names.length * 18}" fill="#555555">${unlabelled} shorter call${unlabelled === 1 ? '' : 's'} drawn without a label</text>`);
   }
   out.push(`</svg>`);
   return out.join('\n') + '\n';
