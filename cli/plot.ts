@@ -171,7 +171,7 @@ export function renderSvg(recording: Recording, file: string, options: PlotOptio
     const [px, py] = [x(top.t), y(top.mem)];
     out.push(`<g stroke="#d62728" stroke-width="1" stroke-dasharray="5 4"><line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${f(py)}" y2="${f(py)}"/><line x1="${f(px)}" x2="${f(px)}" y1="${plotTop}" y2="${plotBottom}"/></g>`);
     // At the right end, above the line, where it hides no data point.
-    out.push(`<text x="${WIDTH - MARGIN.right - 4}" y="${f(Math.max(plotTop + 12, py - 5))}" fill="#d62728" text-anchor="end">peak ${top.mem.toFixed(1)} MiB at ${(top.t - start).toFixed(2)} s</text>`);
+    out.push(`<text x="${WIDTH - MARGIN.right - 4}" y="${f(Math.max(plotTop + 12, py - 5))}" fill="#d62728" stroke="#ffffff" stroke-width="3" paint-order="stroke" text-anchor="end">peak ${top.mem.toFixed(1)} MiB at ${(top.t - start).toFixed(2)} s</text>`);
   }
 
   // Brackets: '[' at the entry reading, ']' at the exit reading.

@@ -72,7 +72,7 @@ export function defaultOutput(dir: string, date = new Date()): string {
 /** One progress report: elapsed time, samples, current and peak memory. */
 export function progressLine(elapsed: number, samples: number, current: number | undefined, peak: number): string {
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  return `ts-mprof: ${elapsed.toFixed(0)} s, ${samples} samples, ${current === undefined ? '-' : mib(current)} (peak ${mib(peak)})`;
+  return `ts-mprof: ${elapsed.toFixed(1)} s, ${samples} samples, ${current === undefined ? '-' : mib(current)} (peak ${mib(peak)})`;
 }
 
 /** Seconds between progress lines when stderr is not a terminal; a terminal gets a live line. */

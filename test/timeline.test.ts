@@ -12,6 +12,7 @@ import { compile, ROOT, writeProject } from './helpers/compile';
 // The CLI is not exported by the package: load the built files, typed by their declarations.
 type Recording = import('../dist/cli/dat').Recording;
 const { DatError, formatRecording, memLine, parseDat, peakOf, readDat } = require(path.join(ROOT, 'dist/cli/dat')) as typeof import('../dist/cli/dat');
+const { parseArgs, defaultOutput, progressLine } = require(path.join(ROOT, 'dist/cli/timeline')) as typeof import('../dist/cli/timeline');
 const { funcLine, funcName } = require(path.join(ROOT, 'dist/runtime/timeline')) as typeof import('../dist/runtime/timeline');
 
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
@@ -76,6 +77,27 @@ test('a malformed record is an error naming the file and line; a cut-short last 
   assert.is(parseDat('MEM 1.0 2.0\nMEM 3.0').samples.length, 1);
   // Unknown records are skipped, as mprof skips them.
   assert.is(parseDat('SOMETHING else\nMEM 1.0 2.0\n').samples.length, 1);
+});
+
+test('run --timeline arguments: options before the command, everything after it is the command', () => {
+  assert.equal(parseArgs(['--timeline', '--interval', '0.5', '-C', '-o', 'x.dat', '--', 'node', '-e', '1', '--interval']), {
+    interval: 0.5,
+    includeChildren: true,
+    output: 'x.dat',
+    command: ['node', '-e', '1', '--interval'],
+  });
+  assert.equal(parseArgs(['--timeline', '--interval=2', 'npm', 'test']).command, ['npm', 'test']);
+  assert.is(parseArgs(['--timeline', 'true']).interval, 0.1);
+});
+
+test("the default file name is mprof's, a second later when that name is taken", () => {
+  const dir = writeProject({ 'mprofile_20240102030405.dat': '' });
+  assert.is(defaultOutput(dir, new Date(2024, 0, 2, 3, 4, 5)), 'mprofile_20240102030406.dat');
+  assert.is(defaultOutput(dir, new Date(2024, 11, 31, 23, 59, 59)), 'mprofile_20241231235959.dat');
+});
+
+test('a progress line: elapsed time, samples, current and peak MiB', () => {
+  assert.is(progressLine(12.34, 123, 50 * 2 ** 20, 64.25 * 2 ** 20), 'ts-mprof: 12.3 s, 123 samples, 50.0 MiB (peak 64.3 MiB)');
 });
 
 test('run --timeline records a growing program: CMDLINE, rising MEM lines, its exit code kept', () => {
