@@ -106,13 +106,21 @@ export async function main(args: string[]): Promise<number> {
   let peak = 0;
   let lastProgress = started;
   let live = false;
+  let writeFailed = false;
 
   const take = () => {
-    if (child.pid === undefined) return;
+    if (child.pid === undefined || writeFailed) return;
     const reading = sample(child.pid, options.includeChildren);
     current = reading?.rss;
     if (reading === undefined) return;
-    fs.writeSync(fd, memLine(reading.rss / 2 ** 20, Date.now() / 1000));
+    try {
+      fs.writeSync(fd, memLine(reading.rss / 2 ** 20, Date.now() / 1000));
+    } catch (error) {
+      // A full disk, say: the command keeps running, the recording stops here.
+      if (!writeFailed) process.stderr.write(`ts-mprof run --timeline: cannot write ${output}, recording stopped: ${(error as Error).message}\n`);
+      writeFailed = true;
+      return;
+    }
     samples++;
     peak = Math.max(peak, reading.rss);
   };
