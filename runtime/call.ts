@@ -9,6 +9,7 @@ import { heapReading, readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
 import { buildReport, formatJson, formatText } from './report';
 import { isEnabled, resolveBackend, resolveOptions, wantsGc } from './settings';
+import { timelineEnter, timelineLeave, timelineOn } from './timeline';
 import type { LineTable } from './types';
 
 /**
@@ -74,6 +75,7 @@ export function open(site: Site): Frame | null {
     const backend = resolveBackend(site.own);
     const mark = unseenFrom();
     const frame = new Frame(site, readerFor(backend), backend);
+    if (timelineOn) timelineEnter(frame);
     unseenUntil(mark);
     if (wantsGc(site.own)) {
       warmUp(true);
@@ -117,6 +119,11 @@ export function conclude(frame: Frame, thisArg: unknown, previous: Frame | null 
     sayOnce('close', `could not take the exit reading: ${describeError(error)}`);
   }
   if (previous !== undefined) swapPending(previous);
+  if (timelineOn) {
+    const mark = unseenFrom();
+    timelineLeave(frame, frame.table?.name ?? frame.site!.describe(thisArg));
+    unseenUntil(mark);
+  }
   try {
     finish(frame, thisArg);
   } catch (error) {

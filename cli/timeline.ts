@@ -1,0 +1,180 @@
+/**
+ * `ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COMMAND [args...]`:
+ * runs any command and samples its resident memory every S seconds into an mprof `.dat` file, as
+ * memory_profiler's `mprof run` does. The command learns it is recorded through TS_MPROF_TIMELINE
+ * (the file's absolute path): its @profile calls append FUNC lines there (runtime/timeline.ts).
+ * The exit code is the command's.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { cmdlineLine, memLine } from './dat';
+import { canSample, sample } from './sampler';
+import { UsageError } from './usage';
+import { TIMELINE_ENV } from '../runtime/timeline';
+
+export interface TimelineOptions {
+  interval: number;
+  includeChildren: boolean;
+  output: string | undefined;
+  command: string[];
+}
+
+export function parseArgs(args: string[]): TimelineOptions {
+  const options: TimelineOptions = { interval: 0.1, includeChildren: false, output: undefined, command: [] };
+  let i = 0;
+  const value = (name: string): string => {
+    const v = args[++i];
+    if (v === undefined) throw new UsageError(`${name} needs a value`);
+    return v;
+  };
+  for (; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') break;
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (name === '--timeline') {
+      if (inline !== undefined) throw new UsageError('--timeline takes no value');
+    } else if (name === '--include-children' || name === '-C') {
+      if (inline !== undefined) throw new UsageError('--include-children takes no value');
+      options.includeChildren = true;
+    } else if (name === '--interval' || name === '-T') {
+      const text = inline ?? value(name);
+      const seconds = Number(text);
+      if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--interval must be a number of seconds above 0, got '${text}'`);
+      options.interval = seconds;
+    } else if (name === '-o' || name === '--output') {
+      options.output = inline ?? value(name);
+      if (options.output === '') throw new UsageError(`${name} needs a file name`);
+    } else {
+      throw new UsageError(`unknown option '${arg}'`);
+    }
+  }
+  options.command = args.slice(i);
+  if (options.command.length === 0) throw new UsageError('no command to run: ts-mprof run --timeline -- COMMAND [args...]');
+  return options;
+}
+
+/** mprof's default: mprofile_<YYYYMMDDhhmmss>.dat, local time; a later second if that name is taken. */
+export function defaultOutput(dir: string, date = new Date()): string {
+  for (let t = date.getTime(); ; t += 1000) {
+    const d = new Date(t);
+    const p = (n: number) => String(n).padStart(2, '0');
+    const name = `mprofile_${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}.dat`;
+    if (!fs.existsSync(path.join(dir, name))) return name;
+  }
+}
+
+/** One progress report: elapsed time, samples, current and peak memory. */
+export function progressLine(elapsed: number, samples: number, current: number | undefined, peak: number): string {
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `ts-mprof: ${elapsed.toFixed(1)} s, ${samples} samples, ${current === undefined ? '-' : mib(current)} (peak ${mib(peak)})`;
+}
+
+/** Seconds between progress lines when stderr is not a terminal; a terminal gets a live line. */
+const PROGRESS_EVERY = 5;
+
+export async function main(args: string[]): Promise<number> {
+  const options = parseArgs(args);
+  if (!canSample()) {
+    process.stderr.write('ts-mprof run --timeline: needs /proc to read memory (Linux)\n');
+    return 1;
+  }
+  const output = options.output ?? defaultOutput(process.cwd());
+  let fd: number;
+  try {
+    fd = fs.openSync(output, 'w');
+    fs.writeSync(fd, cmdlineLine(options.command));
+  } catch (error) {
+    process.stderr.write(`ts-mprof run --timeline: cannot write ${output}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  // Reopened for appending: the recorded program appends its FUNC lines to the same file.
+  fs.closeSync(fd);
+  fd = fs.openSync(output, 'a');
+
+  const [file, ...rest] = options.command;
+  const child = spawn(file, rest, { stdio: 'inherit', env: { ...process.env, [TIMELINE_ENV]: path.resolve(output) } });
+  const started = Date.now();
+  const tty = process.stderr.isTTY === true;
+  let samples = 0;
+  let current: number | undefined;
+  let peak = 0;
+  let lastProgress = started;
+  let live = false;
+  let writeFailed = false;
+
+  const take = () => {
+    if (child.pid === undefined || writeFailed) return;
+    const reading = sample(child.pid, options.includeChildren);
+    current = reading?.rss;
+    if (reading === undefined) return;
+    try {
+      fs.writeSync(fd, memLine(reading.rss / 2 ** 20, Date.now() / 1000));
+    } catch (error) {
+      // A full disk, say: the command keeps running, the recording stops here.
+      if (!writeFailed) process.stderr.write(`ts-mprof run --timeline: cannot write ${output}, recording stopped: ${(error as Error).message}\n`);
+      writeFailed = true;
+      return;
+    }
+    samples++;
+    peak = Math.max(peak, reading.rss);
+  };
+  const progress = () => {
+    const now = Date.now();
+    if (tty) {
+      if (now - started < 1000 || now - lastProgress < 250) return;
+      process.stderr.write(`\r\x1b[K${progressLine((now - started) / 1000, samples, current, peak)}`);
+      live = true;
+    } else {
+      if (now - lastProgress < PROGRESS_EVERY * 1000) return;
+      process.stderr.write(`${progressLine((now - started) / 1000, samples, current, peak)}\n`);
+    }
+    lastProgress = now;
+  };
+
+  // The terminal's Ctrl-C reaches the command too: keep recording until it exits. Other signals
+  // sent to ts-mprof alone are passed on.
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (signal !== 'SIGINT') child.kill(signal);
+  };
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, forward(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+
+  const code = await new Promise<number>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    // The first sample one interval in: at 'spawn' the child may not have become the command yet.
+    child.once('spawn', () => {
+      timer = setInterval(() => {
+        take();
+        progress();
+      }, options.interval * 1000);
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      clearInterval(timer);
+      const why = error.code === 'ENOENT' ? 'command not found' : error.code === 'EACCES' ? 'permission denied' : error.message;
+      process.stderr.write(`ts-mprof run --timeline: cannot run '${file}': ${why}\n`);
+      resolve(error.code === 'ENOENT' ? 127 : 126);
+    });
+    child.once('exit', (exitCode, signal) => {
+      clearInterval(timer);
+      resolve(exitCode ?? 128 + (signal ? os.constants.signals[signal] ?? 0 : 0));
+    });
+  });
+  for (const [signal, handler] of handlers) process.off(signal, handler);
+  fs.closeSync(fd);
+
+  if (live) process.stderr.write('\r\x1b[K');
+  if (child.pid === undefined) {
+    // Nothing ran: leave no recording behind.
+    fs.rmSync(output, { force: true });
+    return code;
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stderr.write(`ts-mprof: ${samples} samples over ${seconds} s, peak ${(peak / 2 ** 20).toFixed(1)} MiB: ${output}\n`);
+  return code;
+}

@@ -1,0 +1,75 @@
+/**
+ * `ts-mprof run --timeline` support inside the profiled program: when TS_MPROF_TIMELINE names a
+ * file, each profiled call appends memory_profiler's line
+ *
+ *   FUNC <name> <MiB at entry> <epoch s at entry> <MiB at exit> <epoch s at exit> <nesting level>
+ *
+ * to it, with RSS readings, so the recording shows each call as a bracket on the memory curve.
+ * The file is opened for appending (O_APPEND): the sampler's MEM lines and these never interleave
+ * within a line. Unset, the only cost is a `timelineOn` check when a call opens and when it ends.
+ */
+import * as fs from 'fs';
+import { rssReading } from './readings';
+import { describeError, sayOnce } from './problems';
+import type { Frame } from './frame';
+
+export const TIMELINE_ENV = 'TS_MPROF_TIMELINE';
+
+/** Read once: whether this process is being recorded. */
+export const timelineOn: boolean = !!process.env[TIMELINE_ENV];
+
+const MIB = 2 ** 20;
+
+/** One FUNC line, formatted as memory_profiler 0.61 writes it ("%s %.4f %.4f %.4f %.4f %d"). */
+export function funcLine(name: string, mem0: number, t0: number, mem1: number, t1: number, level: number): string {
+  return `FUNC ${funcName(name)} ${mem0.toFixed(4)} ${t0.toFixed(4)} ${mem1.toFixed(4)} ${t1.toFixed(4)} ${level}\n`;
+}
+
+/** mprof splits lines on spaces, so a name may not hold any (`Class.get x` -> `Class.get_x`). */
+export function funcName(name: string): string {
+  return name.replace(/\s+/g, '_') || '<anonymous>';
+}
+
+/** Epoch milliseconds with sub-millisecond digits (mprof writes tenths of a millisecond). */
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+let fd: number | null | undefined;
+/** How many recorded calls are open: a call's nesting level, 0 for the outermost (as mprof counts). */
+let depth = 0;
+
+interface Entry {
+  mem0: number;
+  t0: number;
+  level: number;
+}
+
+/** The entry of each open call, by its frame; a frame dropped unfinished (a generator) takes it along. */
+const entries = new WeakMap<Frame, Entry>();
+
+/** A profiled call starts (its frame was just made): its entry reading and time. */
+export function timelineEnter(frame: Frame): void {
+  entries.set(frame, { mem0: rssReading(), t0: now(), level: depth++ });
+}
+
+/**
+ * A profiled call ended (its exit reading was taken): appends its FUNC line. An async call ends when
+ * its body completes, a generator's when it finishes. Never throws.
+ */
+export function timelineLeave(frame: Frame, name: string): void {
+  const entry = entries.get(frame);
+  if (entry === undefined) return;
+  entries.delete(frame);
+  depth--;
+  const mem1 = rssReading();
+  const t1 = now();
+  try {
+    if (fd === undefined) fd = fs.openSync(process.env[TIMELINE_ENV]!, 'a');
+    if (fd === null) return;
+    fs.writeSync(fd, funcLine(name, entry.mem0 / MIB, entry.t0 / 1000, mem1 / MIB, t1 / 1000, entry.level));
+  } catch (error) {
+    fd = null;
+    sayOnce('timeline', `could not write to the timeline file ${process.env[TIMELINE_ENV]}: ${describeError(error)}`);
+  }
+}
