@@ -17,3 +17,4 @@ run('basic.js', 'exact');
 run('generators.js', '10000');
 run('generators.js', '100000');
 run('generators.js', '100000', '--gc');
+run('stream.js', '200000');
