@@ -5,8 +5,7 @@
  * call's entry reading as its Increment (a sum of entry readings would mean nothing); its
  * Occurrences are the number of calls.
  */
-import { describeError, sayOnce } from './problems';
-import { formatJson, formatText } from './report';
+import { publish } from './publish';
 import type { Resolved } from './settings';
 import type { LineTable, Report, ReportLine } from './types';
 
@@ -64,19 +63,6 @@ function plus(a: number | null, b: number | null): number | null {
 
 /** At exit: each method's total, to the stream (and `onReport`) of its latest call. Never throws. */
 function writeTotals(): void {
-  for (const { report, options } of totals.values()) {
-    try {
-      options.stream.write(options.format === 'json' ? formatJson(report) : formatText(report));
-    } catch (error) {
-      sayOnce('stream', `the report stream's write() threw, reports are lost: ${describeError(error)}`);
-    }
-    if (options.onReport) {
-      try {
-        options.onReport(report);
-      } catch (error) {
-        sayOnce('onReport', `onReport threw: ${describeError(error)}`);
-      }
-    }
-  }
+  for (const { report, options } of totals.values()) publish(report, options);
   totals.clear();
 }

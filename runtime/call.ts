@@ -7,7 +7,8 @@ import { Frame, IDLE, SLOTS, swapPending, takePending, unseenFrom, unseenUntil, 
 import { GcRecorder, attribute, whenTimed, type Attribution } from './gc';
 import { heapReading, readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
-import { buildReport, formatJson, formatText } from './report';
+import { publish } from './publish';
+import { buildReport } from './report';
 import { isEnabled, resolveBackend, resolveOptions, wantsGc } from './settings';
 import { timelineEnter, timelineLeave, timelineOn } from './timeline';
 import type { LineTable } from './types';
@@ -167,17 +168,5 @@ function writeReport(frame: Frame, thisArg: unknown, gcFreed: Attribution | unde
   }
   const report = buildReport(frame, table, table.name, options.precision, frame.backend, frame.claimed ? gcFreed : undefined);
   if (options.aggregate) return aggregate(table, report, options);
-  const text = options.format === 'json' ? formatJson(report) : formatText(report);
-  try {
-    options.stream.write(text);
-  } catch (error) {
-    sayOnce('stream', `the report stream's write() threw, reports are lost: ${describeError(error)}`);
-  }
-  if (options.onReport) {
-    try {
-      options.onReport(report);
-    } catch (error) {
-      sayOnce('onReport', `onReport threw: ${describeError(error)}`);
-    }
-  }
+  publish(report, options);
 }
