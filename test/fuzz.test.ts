@@ -7,23 +7,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, run } from './helpers/compile';
+import { random } from './helpers/random';
 
 const SEED = 20261124;
 const FILES = 4;
 const METHODS_PER_FILE = 50;
 const GENERATOR_FILES = 2;
-
-/** mulberry32: a small, fast, seeded PRNG. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Generator {
   private next = 0;

@@ -12,23 +12,12 @@
  */
 import * as fs from 'fs';
 import { configure } from 'ts-memory-profiler';
+import { random } from './random';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the driver calls the API reflectively */
 type Any = any;
 
 const [, , entry, outFile, examplesFile] = process.argv;
-
-/** mulberry32: a small, fast, seeded PRNG. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The library draws on Math.random (SkipList levels, uuidV4): the same seed in every build.
 Math.random = random(7);
