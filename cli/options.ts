@@ -3,6 +3,7 @@
  * (everything after the program is the program's, even what looks like an option).
  */
 import { SettingError, parseSetting, type RunSettings } from '../loader/settings';
+import { readOptions } from './args';
 import { UsageError } from './usage';
 
 export interface RunArguments {
@@ -26,34 +27,22 @@ const FLAGS: Record<string, keyof RunSettings> = {
 /** Throws a UsageError for anything it cannot take. */
 export function parseRunArguments(args: readonly string[]): RunArguments {
   const settings: Record<string, unknown> = {};
-  let i = 0;
-  for (; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') {
-      i++;
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') break;
-    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = equals < 0 ? arg : arg.slice(0, equals);
-    const name = Object.prototype.hasOwnProperty.call(FLAGS, flag) ? FLAGS[flag] : undefined;
-    if (name === undefined) throw new UsageError(`unknown option '${flag}'`);
+  const first = readOptions(args, (flag) => {
+    const name = Object.prototype.hasOwnProperty.call(FLAGS, flag.name) ? FLAGS[flag.name] : undefined;
+    if (name === undefined) throw new UsageError(`unknown option '${flag.name}'`);
     if (name === 'aggregate') {
-      if (equals >= 0) throw new UsageError(`${flag} takes no value`);
+      flag.noValue();
       settings.aggregate = true;
-      continue;
+      return;
     }
-    let text: string;
-    if (equals >= 0) text = arg.slice(equals + 1);
-    else if (i + 1 < args.length) text = args[++i];
-    else throw new UsageError(`${flag} needs a value`);
+    const text = flag.value();
     try {
       settings[name] = parseSetting(name, text);
     } catch (error) {
-      if (error instanceof SettingError) throw new UsageError(`${flag} ${error.message}`);
+      if (error instanceof SettingError) throw new UsageError(`${flag.name} ${error.message}`);
       throw error;
     }
-  }
-  if (i >= args.length) throw new UsageError('no program to run');
-  return { settings: settings as RunSettings, program: args[i], args: args.slice(i + 1) };
+  });
+  if (first >= args.length) throw new UsageError('no program to run');
+  return { settings: settings as RunSettings, program: args[first], args: args.slice(first + 1) };
 }

@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { cmdlineLine, memLine } from './dat';
 import { canSample, sample } from './sampler';
+import { readOptions } from './args';
 import { UsageError } from './usage';
 import { TIMELINE_ENV } from '../runtime/timeline';
 
@@ -23,38 +24,34 @@ export interface TimelineOptions {
 
 export function parseArgs(args: string[]): TimelineOptions {
   const options: TimelineOptions = { interval: 0.1, includeChildren: false, output: undefined, command: [] };
-  let i = 0;
-  const value = (name: string): string => {
-    const v = args[++i];
-    if (v === undefined) throw new UsageError(`${name} needs a value`);
-    return v;
-  };
-  for (; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') {
-      i++;
-      break;
+  const first = readOptions(args, (flag) => {
+    switch (flag.name) {
+      case '--timeline':
+        flag.noValue();
+        break;
+      case '--include-children':
+      case '-C':
+        flag.noValue();
+        options.includeChildren = true;
+        break;
+      case '--interval':
+      case '-T': {
+        const text = flag.value();
+        const seconds = Number(text);
+        if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--interval must be a number of seconds above 0, got '${text}'`);
+        options.interval = seconds;
+        break;
+      }
+      case '-o':
+      case '--output':
+        options.output = flag.value();
+        if (options.output === '') throw new UsageError(`${flag.name} needs a file name`);
+        break;
+      default:
+        throw new UsageError(`unknown option '${flag.name}'`);
     }
-    if (!arg.startsWith('-') || arg === '-') break;
-    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (name === '--timeline') {
-      if (inline !== undefined) throw new UsageError('--timeline takes no value');
-    } else if (name === '--include-children' || name === '-C') {
-      if (inline !== undefined) throw new UsageError('--include-children takes no value');
-      options.includeChildren = true;
-    } else if (name === '--interval' || name === '-T') {
-      const text = inline ?? value(name);
-      const seconds = Number(text);
-      if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--interval must be a number of seconds above 0, got '${text}'`);
-      options.interval = seconds;
-    } else if (name === '-o' || name === '--output') {
-      options.output = inline ?? value(name);
-      if (options.output === '') throw new UsageError(`${name} needs a file name`);
-    } else {
-      throw new UsageError(`unknown option '${arg}'`);
-    }
-  }
-  options.command = args.slice(i);
+  });
+  options.command = args.slice(first);
   if (options.command.length === 0) throw new UsageError('no command to run: ts-mprof run --timeline -- COMMAND [args...]');
   return options;
 }
