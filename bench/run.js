@@ -87,6 +87,17 @@ ${method('', 'plain', 'n', LOOP_BODY)}
   }
 }
 
+/** Per call: a one-statement method, so the cost is the call's own (frame, entry, exit, report). */
+export class Calls {
+  @profile
+  profiled(x: number): number {
+    return x + 1;
+  }
+  plain(x: number): number {
+    return x + 1;
+  }
+}
+
 export class Seed {
 ${method('@profile({ precision: 4 })', 'profiled', 'limit', SEED_BODY)}
 ${method('', 'plain', 'limit', SEED_BODY)}}
@@ -109,9 +120,12 @@ export function measure(rounds: number, variants: Record<string, () => unknown>)
 }
 `;
 
-const DRIVER = (rounds) => `import { Loop, Seed, measure } from './workloads';
+const CALLS = 10000;
+const DRIVER = (rounds) => `import { Calls, Loop, Seed, measure } from './workloads';
 const loop = new Loop();
 const seed = new Seed();
+const calls = new Calls();
+const many = (f: (x: number) => number) => { let s = 0; for (let i = 0; i < ${CALLS}; i++) s = f(s); return s; };
 measure(${rounds}, {
   loopProfiled: () => loop.profiled(${LOOP_N}),
   loopPlain: () => loop.plain(${LOOP_N}),
@@ -120,6 +134,8 @@ measure(${rounds}, {
   floor: () => loop.floor(${LOOP_N}),
   seedProfiled: () => seed.profiled(${LIMIT}),
   seedPlain: () => seed.plain(${LIMIT}),
+  callsProfiled: () => many((x) => calls.profiled(x)),
+  callsPlain: () => many((x) => calls.plain(x)),
 });
 `;
 
@@ -155,6 +171,9 @@ function runtimeCost() {
     seedPlainMs: m.seedPlain / 1e6,
     seedProbeNs: (m.seedProfiled - m.seedPlain) / seedProbes,
     seedSlowdown: m.seedProfiled / m.seedPlain,
+    callsProfiledMs: m.callsProfiled / 1e6,
+    callsPlainMs: m.callsPlain / 1e6,
+    callUs: (m.callsProfiled - m.callsPlain) / CALLS / 1000,
   };
 }
 
@@ -298,6 +317,7 @@ function main() {
   console.log(`| loop of \`s += i\`, n = 1e5, backend 'rss' | ${fmt(rt.loopPlainMs / 10, 2)} ms | ${fmt(rt.rssMs)} ms | ${fmt(rt.rssMs / (rt.loopPlainMs / 10), 0)}x | ${fmt(rt.rssProbeNs)} ns |`);
   console.log(`| loop of \`s += i\`, n = 1e5, \`gc: true\` | ${fmt(rt.loopPlainMs / 10, 2)} ms | ${fmt(rt.gcMs)} ms | ${fmt(rt.gcMs / (rt.loopPlainMs / 10), 0)}x | ${fmt(rt.gcProbeNs)} ns |`);
   console.log(`| seed generator example, limit ${LIMIT} (${rt.seedProbes.toLocaleString('en-US')} statements) | ${fmt(rt.seedPlainMs)} ms | ${fmt(rt.seedProfiledMs)} ms | ${fmt(rt.seedSlowdown)}x | ${fmt(rt.seedProbeNs)} ns |`);
+  console.log(`| ${CALLS.toLocaleString('en-US')} calls of a one-statement method, reports to a sink | ${fmt(rt.callsPlainMs, 2)} ms | ${fmt(rt.callsProfiledMs)} ms | ${fmt(rt.callsProfiledMs / rt.callsPlainMs, 0)}x | ${fmt(rt.callUs, 2)} µs per call (frame, readings, report) |`);
   if (py) {
     console.log(`| memory_profiler: loop, n = ${py.n} | ${fmt(py.loopPlainMs)} ms | ${fmt(py.loopProfiledMs)} ms | ${fmt(py.loopSlowdown, 0)}x | ${fmt(py.lineNs / 1000)} µs per line |`);
     console.log(`| memory_profiler: seed example, limit ${py.limit} | ${fmt(py.seedPlainMs)} ms | ${fmt(py.seedProfiledMs)} ms | ${fmt(py.seedSlowdown, 0)}x | ${fmt(py.seedLineNs / 1000)} µs per line |`);
