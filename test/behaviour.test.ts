@@ -1568,4 +1568,12 @@ test('recursion writes one report per call', () => {
   assert.is(run(built(FIXTURES.find((f) => f.name === 'recursion')!, false, 'instrumented')).reports.length, 177);
 });
 
+test('a profiled function constructed in a parameter default leaves the method its frame: three reports of S.m', () => {
+  const fixture = FIXTURES.find((f) => f.name.startsWith('constructing profiled functions'))!;
+  const { reports } = run(built(fixture, false, 'instrumented'));
+  assert.equal(reports.map((r) => r.name), ['S.m', 'S.m', 'S.m']);
+  // The body's two lines ran in each call.
+  for (const report of reports) assert.equal(report.lines.filter((l) => l.occurrences > 0).length, 2);
+});
+
 test.run();
