@@ -38,9 +38,10 @@ export function main() {
   const gc = runInNewContext('gc') as () => void;
   const heap = () => { gc(); gc(); const h = getHeapStatistics(); return h.used_heap_size + h.external_memory; };
   makeObjects(1e5);
-  const before = heap();
-  keep.push(makeObjects(1e5));
-  const retained = heap() - before;
+  const measure = () => { const before = heap(); keep.push(makeObjects(1e5)); return heap() - before; };
+  // The median of three: now and then (about one run in eight) the first reading still holds some
+  // 200 KB that a later collection frees, and that one measurement comes out 5% short.
+  const retained = [measure(), measure(), measure()].sort((a, b) => a - b)[1];
   const e = new Exact();
   // The first calls also show V8 compiling and collecting type feedback; later ones the method alone
   // (but for V8's optimising compiler, which may finish during any call).
