@@ -770,6 +770,55 @@ export function main() {
     tc39Only: 'TS1207',
   },
   {
+    name: 'property descriptors, names and lengths of decorated methods and accessors, instance and static, one half of a pair decorated',
+    source: `class S {
+  #x = 1;
+  static #y = 2;
+  @profile
+  get x(): number { return this.#x; }
+  set x(v: number) { this.#x = v; }
+  static get y(): number { return S.#y; }
+  @profile
+  static set y(v: number) { S.#y = v; }
+  @profile
+  m(a: number, b = 2): number { return a + b + this.x; }
+  @profile
+  static s(...rest: number[]): number { return rest.length; }
+}
+const shape = (o: object, key: string) => {
+  const d = Object.getOwnPropertyDescriptor(o, key)!;
+  const fns = [d.value, d.get, d.set].filter((f) => f !== undefined) as Function[];
+  return [key, d.enumerable, d.configurable, d.writable, fns.map((f) => [f.name, f.length, 'prototype' in f])];
+};
+export function main() {
+  const s = new S();
+  s.x = 5;
+  S.y = 7;
+  return [shape(S.prototype, 'x'), shape(S, 'y'), shape(S.prototype, 'm'), shape(S, 's'), Object.keys(S.prototype), Object.getOwnPropertyNames(S.prototype), s.x, S.y, s.m(1), S.s(1, 2)];
+}`,
+  },
+  {
+    name: 'profiled static methods called while their class is being defined: from a static field and a static block',
+    source: `class Config {
+  @profile
+  static parse(text: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const pair of text.split(';')) {
+      const [k, v] = pair.split('=');
+      out[k] = v;
+    }
+    return out;
+  }
+  static defaults = Config.parse('a=1;b=2');
+  static {
+    log('static block sees ' + JSON.stringify(Config.parse('c=3')));
+  }
+  @profile
+  get(key: string): string | undefined { return Config.defaults[key]; }
+}
+export function main() { return [Config.defaults, new Config().get('b'), Config.parse('x=y')]; }`,
+  },
+  {
     name: 'static methods: this is the class called on, inherited and overridden with super, extracted without this',
     source: `class Base {
   static registry: string[] = [];
@@ -1076,6 +1125,26 @@ export function main() {
   called(): string { return 'called'; }
 }
 export function main() { const s = new S(); return [s.off(1), s.json([1, 2, 3]), s.rss(), s.called()]; }`,
+  },
+  {
+    name: 'report callbacks that call a profiled method or throw, a stream whose write throws: results unchanged',
+    source: `class Helper {
+  calls = 0;
+  @profile
+  count(): number { return ++this.calls; }
+}
+const helper = new Helper();
+class S {
+  @profile({ onReport: () => { helper.count(); } })
+  callsBack(x: number): number { return x + 1; }
+  @profile({ onReport: () => { throw new Error('onReport failed'); } })
+  throwsInOnReport(x: number): number { return x * 2; }
+  @profile({ stream: { write() { throw new Error('write failed'); } } })
+  throwsInWrite(x: number): number { return x * 3; }
+  @profile({ stream: { write() { return true; } }, format: 'json' })
+  quiet(): string { return 'quiet'; }
+}
+export function main() { const s = new S(); return [s.callsBack(1), s.throwsInOnReport(2), s.throwsInWrite(3), s.quiet(), s.callsBack(4)]; }`,
   },
   {
     name: 'other decorators stacked above and below @profile: a logging wrapper, a retry that calls the method twice',
@@ -1505,6 +1574,62 @@ export function main() {
 }
 export function main() { return new AG().consume(); }`,
   },
+  {
+    name: 'iterable classes: decorated [Symbol.iterator] and [Symbol.asyncIterator] generator methods, a static generator of pairs',
+    source: `class Bag<T> {
+  constructor(private items: T[]) {}
+  @profile
+  *[Symbol.iterator](): Iterator<T> { for (const item of this.items) yield item; }
+  @profile
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (const item of this.items) { await null; yield item; }
+  }
+  @profile
+  static *pairs<T, U>(a: Iterable<T>, b: Iterable<U>): Generator<[T, U]> {
+    const ib = b[Symbol.iterator]();
+    for (const x of a) {
+      const y = ib.next();
+      if (y.done) return;
+      yield [x, y.value];
+    }
+  }
+  @profile
+  async total(this: Bag<number>): Promise<number> {
+    let t = 0;
+    for await (const x of this) t += x;
+    for (const x of this) t += x * 10;
+    return t;
+  }
+}
+export async function main() {
+  const bag = new Bag([1, 2, 3]);
+  return [[...bag], Array.from(bag, (x) => x * 2), [...Bag.pairs(bag, 'ab')], await bag.total(), new Map(Bag.pairs(['k'], ['v']))];
+}`,
+  },
+  {
+    name: '#private generator, async and async generator methods, instance and static',
+    source: `class P {
+  #log: string[] = [];
+  @profile
+  *#steps(n: number): Generator<number> {
+    for (let i = 0; i < n; i++) { this.#log.push('step ' + i); yield i; }
+  }
+  @profile
+  async #fetch(x: number): Promise<number> { await null; return x * 10; }
+  @profile
+  static async *#ticks(): AsyncGenerator<string> { yield 'a'; await null; yield 'b'; }
+  @profile
+  async run(): Promise<unknown> {
+    const steps = [...this.#steps(3)];
+    const fetched = await Promise.all(steps.map((s) => this.#fetch(s)));
+    const ticks: string[] = [];
+    for await (const t of P.#ticks()) ticks.push(t);
+    return [steps, fetched, ticks, this.#log];
+  }
+}
+export function main() { return new P().run(); }`,
+    tc39Only: 'TS1206',
+  },
 ];
 
 function outcome(result: RunResult) {
@@ -1516,8 +1641,11 @@ function outcome(result: RunResult) {
   return { value: result.value, error, log: result.log };
 }
 
-/** The fixture as it would be written without the profiler: every `@profile` and `@profile(...)` removed. */
-const undecorated = (source: string) => source.replace(/@profile(?:\([^)\n]*\))?\s+/g, '');
+/**
+ * The fixture as it would be written without the profiler: every `@profile` and `@profile(...)`
+ * removed (a decorator with options is written on a line of its own).
+ */
+const undecorated = (source: string) => source.replace(/@profile(?:\(.*\))?\s+/g, '');
 
 type Variant = 'undecorated' | 'plain' | 'instrumented';
 const batches = new Map<string, Map<Fixture, Compiled>>();
