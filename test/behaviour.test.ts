@@ -1,7 +1,8 @@
 /**
  * Instrumentation never changes what a program does: each fixture is compiled three ways — without
  * @profile, with @profile but no transformer, with the transformer — in both decorator modes, run,
- * and the return value, the thrown error and the order of side effects must be identical.
+ * and the return value (or what an async main() settles to), the thrown error or rejection and the
+ * order of side effects must be identical. The instrumented run's reports must all be line by line.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -1647,6 +1648,8 @@ function outcome(result: RunResult) {
  */
 const undecorated = (source: string) => source.replace(/@profile(?:\(.*\))?\s+/g, '');
 
+const source = (fixture: Fixture) => HEADER + fixture.source + '\n';
+
 type Variant = 'undecorated' | 'plain' | 'instrumented';
 const batches = new Map<string, Map<Fixture, Compiled>>();
 
@@ -1663,8 +1666,6 @@ function built(fixture: Fixture, legacy: boolean, variant: Variant): Compiled {
   }
   return batch.get(fixture)!;
 }
-
-const source = (fixture: Fixture) => HEADER + fixture.source + '\n';
 
 for (const fixture of FIXTURES) {
   for (const legacy of [false, true]) {
