@@ -4,9 +4,12 @@
  * and the return value (or what an async main() settles to), the thrown error or rejection and the
  * order of side effects must be identical. The instrumented run's reports must all be line by line.
  */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, compileEach, run, runSettled, type Compiled, type RunResult } from './helpers/compile';
+import * as v8 from 'v8';
+import { compile, compileEach, run, runSettled, writeProject, type Compiled, type RunResult } from './helpers/compile';
 
 const HEADER = `import { profile } from 'ts-memory-profiler';
 declare function log(...values: unknown[]): void;
@@ -1691,6 +1694,51 @@ for (const fixture of FIXTURES) {
       assert.ok(diagnostics.some((d) => d.includes(`error ${refusal}:`)), diagnostics.join('\n'));
     });
   }
+}
+
+/** What can cross a process boundary of an outcome: v8's structured clone (Maps, bigints, undefined kept). */
+function cloned(value: unknown): unknown {
+  try {
+    return v8.deserialize(v8.serialize(value));
+  } catch (error) {
+    return `not cloneable: ${(error as Error).message}`;
+  }
+}
+
+/** Runs f0.js ... f<n-1>.js in turn, as runSettled does, and prints their outcomes, serialized. */
+const OFF_RUNNER = (count: number) => `const v8 = require('v8');
+const ${outcome.name} = ${outcome.toString()};
+const ${cloned.name} = ${cloned.toString()};
+(async () => {
+  const outcomes = [];
+  for (let i = 0; i < ${count}; i++) {
+    const log = [];
+    globalThis.log = (...values) => log.push(values.length === 1 ? values[0] : values);
+    let result;
+    try {
+      result = { value: await require('./f' + i + '.js').main(), threw: false, log };
+    } catch (error) {
+      result = { error, threw: true, log };
+    }
+    outcomes.push(cloned(outcome(result)));
+  }
+  process.stdout.write('\\n' + v8.serialize(outcomes).toString('base64') + '\\n');
+})();
+`;
+
+for (const legacy of [false, true]) {
+  // The variable is read when the runtime loads: all fixtures of a mode run in one process of their own.
+  test(`${legacy ? 'legacy' : 'TC39'}: with TS_MEMORY_PROFILER=off, the instrumented builds (bodies unwrapped, probes idle) behave as written`, async () => {
+    const fixtures = FIXTURES.filter((f) => !(legacy && f.tc39Only) && !f.knownBug);
+    const files: Record<string, string> = { 'main.js': OFF_RUNNER(fixtures.length) };
+    fixtures.forEach((f, i) => (files[`f${i}.js`] = built(f, legacy, 'instrumented').js));
+    const main = path.join(writeProject(files), 'main.js');
+    const output = execFileSync(process.execPath, [main], { encoding: 'utf8', env: { ...process.env, TS_MEMORY_PROFILER: 'off' }, maxBuffer: 64 * 2 ** 20 });
+    const off = v8.deserialize(Buffer.from(output.trim().split('\n').pop()!, 'base64')) as unknown[];
+    for (const [i, fixture] of fixtures.entries()) {
+      assert.equal(off[i], cloned(outcome(await runSettled(built(fixture, legacy, 'undecorated')))), fixture.name);
+    }
+  });
 }
 
 test('recursion writes one report per call', () => {
