@@ -306,6 +306,29 @@ class S {
 export function main() { const s = new S(); return [(s as any).dynamic(), (s as any)[sym](), (s as any)[sym]()]; }`,
   },
   {
+    name: 'method names: numeric, quoted, computed, a static symbol, a then method making instances thenable, a [Symbol.toStringTag] getter',
+    source: `const sym = Symbol('tagged');
+class S {
+  @profile
+  42(): string { return 'numeric'; }
+  @profile
+  'with space'(x: number): number { return x * 2; }
+  @profile
+  ['constructor' + 'X'](): string { return 'computed'; }
+  @profile
+  static [sym](): string { return 'static symbol'; }
+  @profile
+  then(resolve: (v: string) => void): void { log('then'); resolve('thenable'); }
+  @profile
+  get [Symbol.toStringTag](): string { return 'Tagged'; }
+}
+export async function main() {
+  const s = new S() as any;
+  const awaited = await s;
+  return [s[42](), s['with space'](2), s.constructorX(), (S as any)[sym](), String(s), awaited, s[42].name, s['with space'].name, (S as any)[sym].name];
+}`,
+  },
+  {
     name: 'optional chaining, nullish coalescing, spread and rest, template and tagged literals',
     source: `const tag = (parts: TemplateStringsArray, ...values: unknown[]) => parts.raw.join('|') + values.length;
 class S {
