@@ -52,39 +52,59 @@ function compilerOptions(options: CompileOptions): ts.CompilerOptions {
 let counter = 0;
 
 export function compile(source: string, options: CompileOptions = {}): Compiled {
+  return compileEach([source], options)[0];
+}
+
+/**
+ * Compiles several fixtures in one program, each a file of its own (in its own directory, under the
+ * same name): a program's type checker is set up once for all of them, several times faster than one
+ * `compile` each.
+ */
+export function compileEach(sources: readonly string[], options: CompileOptions = {}): Compiled[] {
   const dir = path.join(TMP, `c${process.pid}-${counter++}`);
-  const fileName = path.join(dir, (options.name ?? 'fixture') + (options.esm ? '.mts' : '.ts'));
+  const base = (options.name ?? 'fixture') + (options.esm ? '.mts' : '.ts');
+  const fileNames = sources.map((_, i) => (sources.length === 1 ? path.join(dir, base) : path.join(dir, String(i), base)));
+  const texts = new Map(fileNames.map((name, i) => [name, sources[i]]));
   const compilerOpts = compilerOptions(options);
   const host = ts.createCompilerHost(compilerOpts, true);
   // As tsc (and so tspc) does since TypeScript 5.3: JSDoc in .ts files is not parsed into tags.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, languageVersion, onError) => {
-    if (path.resolve(name) === fileName) return ts.createSourceFile(name, source, languageVersion, true);
+    const text = texts.get(path.resolve(name));
+    if (text !== undefined) return ts.createSourceFile(name, text, languageVersion, true);
     const cached = libCache.get(name);
     if (cached) return cached;
     const file = getSourceFile(name, languageVersion, onError);
     if (file && name.includes('node_modules')) libCache.set(name, file);
     return file;
   };
-  host.fileExists = ((exists) => (name: string) => path.resolve(name) === fileName || exists(name))(host.fileExists.bind(host));
-  host.readFile = ((read) => (name: string) => (path.resolve(name) === fileName ? source : read(name)))(host.readFile.bind(host));
-  let js = '';
+  host.fileExists = ((exists) => (name: string) => texts.has(path.resolve(name)) || exists(name))(host.fileExists.bind(host));
+  host.readFile = ((read) => (name: string) => texts.get(path.resolve(name)) ?? read(name))(host.readFile.bind(host));
+  const js = new Map<string, string>();
   host.writeFile = (name, text) => {
-    if (/\.(m|c)?js$/.test(name)) js = text;
+    if (/\.(m|c)?js$/.test(name)) js.set(path.resolve(name).replace(/\.(m|c)?js$/, ''), text);
   };
-  const program = ts.createProgram([fileName], compilerOpts, host);
+  const program = ts.createProgram(fileNames, compilerOpts, host);
   const added: ts.Diagnostic[] = [];
   const before = options.transform === false ? [] : [transformer(program, {}, { ts, addDiagnostic: (d) => added.push(d) })];
   const result = program.emit(undefined, undefined, undefined, false, { before });
-  const all = [...(options.check ? ts.getPreEmitDiagnostics(program) : program.getSyntacticDiagnostics()), ...result.diagnostics, ...added];
-  const diagnostics = all.map((d) => {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    if (!d.file || d.start === undefined) return `error TS${d.code}: ${message}`;
-    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-    return `${path.basename(d.file.fileName)}(${line + 1},${character + 1}): error TS${d.code}: ${message}`;
+  return fileNames.map((fileName) => {
+    const file = program.getSourceFile(fileName)!;
+    const mine = (d: ts.Diagnostic) => d.file === undefined || d.file === file;
+    const all = [
+      ...(options.check ? ts.getPreEmitDiagnostics(program, file) : program.getSyntacticDiagnostics(file)),
+      ...result.diagnostics.filter(mine),
+      ...added.filter(mine),
+    ];
+    const diagnostics = all.map((d) => {
+      const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      if (!d.file || d.start === undefined) return `error TS${d.code}: ${message}`;
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      return `${path.basename(d.file.fileName)}(${line + 1},${character + 1}): error TS${d.code}: ${message}`;
+    });
+    return { js: js.get(fileName.replace(/\.m?ts$/, '')) ?? '', diagnostics, fileName };
   });
-  return { js, diagnostics, fileName };
 }
 
 /** Collects what a profiled run writes. */
@@ -115,27 +135,69 @@ export interface RunResult {
  * its exported `main()`. The fixture gets a global `log` for recording side effects.
  */
 export function run(compiled: Compiled): RunResult {
+  const session = start();
+  try {
+    return session.result(session.call(compiled));
+  } finally {
+    session.end();
+  }
+}
+
+/**
+ * As `run`, for fixtures whose `main()` may return a promise: waits for it to settle, and gives the
+ * fulfilled value, or the rejection as what was thrown. Reports written until then count (an async
+ * method writes its report when its promise settles).
+ */
+export async function runSettled(compiled: Compiled): Promise<RunResult> {
+  const session = start();
+  try {
+    const called = session.call(compiled);
+    if (called.threw || !isThenable(called.value)) return session.result(called);
+    try {
+      return session.result({ value: await called.value, error: undefined, threw: false });
+    } catch (error) {
+      return session.result({ value: undefined, error, threw: true });
+    }
+  } finally {
+    session.end();
+  }
+}
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+
+type Outcome = Pick<RunResult, 'value' | 'error' | 'threw'>;
+
+/** Reports to a Capture and a global `log` from here until `end()`. */
+function start() {
   const capture = new Capture();
   const log: unknown[] = [];
   configure({ stream: capture, onReport: (r) => capture.reports.push(r) });
   (globalThis as { log?: unknown }).log = (...values: unknown[]) => log.push(values.length === 1 ? values[0] : values);
-  const outFile = compiled.fileName.replace(/\.m?ts$/, '.js');
-  const mod = new Module(outFile, module) as Module & { _compile(code: string, file: string): void; paths: string[] };
-  mod.filename = outFile;
-  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(outFile));
-  try {
-    mod._compile(compiled.js, outFile);
-    const main = (mod.exports as { main?: () => unknown }).main;
-    if (typeof main !== 'function') throw new Error('fixture has no exported main()');
-    try {
-      return { value: main(), error: undefined, threw: false, text: capture.text, reports: capture.reports, log };
-    } catch (error) {
-      return { value: undefined, error, threw: true, text: capture.text, reports: capture.reports, log };
-    }
-  } finally {
-    configure({ stream: undefined, onReport: undefined });
-    delete (globalThis as { log?: unknown }).log;
-  }
+  return {
+    /** Loads the module and calls its main(); a module that fails to load throws here. */
+    call(compiled: Compiled): Outcome {
+      const outFile = compiled.fileName.replace(/\.m?ts$/, '.js');
+      const mod = new Module(outFile, module) as Module & { _compile(code: string, file: string): void; paths: string[] };
+      mod.filename = outFile;
+      mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(outFile));
+      mod._compile(compiled.js, outFile);
+      const main = (mod.exports as { main?: () => unknown }).main;
+      if (typeof main !== 'function') throw new Error('fixture has no exported main()');
+      try {
+        return { value: main(), error: undefined, threw: false };
+      } catch (error) {
+        return { value: undefined, error, threw: true };
+      }
+    },
+    result(outcome: Outcome): RunResult {
+      return { ...outcome, text: capture.text, reports: capture.reports, log };
+    },
+    end(): void {
+      configure({ stream: undefined, onReport: undefined });
+      delete (globalThis as { log?: unknown }).log;
+    },
+  };
 }
 
 /** Compiles and runs in one go. */
