@@ -160,6 +160,8 @@ function deliver(frame: Frame, thisArg: unknown, gcFreed: Attribution | undefine
 function writeReport(frame: Frame, thisArg: unknown, gcFreed: Attribution | undefined): void {
   const site = frame.site!;
   const options = resolveOptions(site.own);
+  // Instrumented, but its body never ran (its parameters threw): no call to report.
+  if (!frame.claimed && site.table !== undefined) return;
   let table = frame.table;
   if (!frame.claimed || table === undefined) {
     // Not instrumented: the decorator line carries the whole call.

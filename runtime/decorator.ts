@@ -9,7 +9,6 @@
  * method, and a legacy instance method's target is an object, like an options object.
  */
 import { callProfiled, ownCalls } from './call';
-import { constructUnprofiled } from './construct';
 import { warmUp, type Site } from './frame';
 import { callGenerator } from './generator';
 import { validateOptions } from './options';
@@ -160,7 +159,7 @@ const functionSites = new WeakMap<LineTable, Site>();
  * profiles one call of its instrumented body `impl`. `new` still constructs, unprofiled.
  */
 export function callFunction(table: LineTable, impl: Function, thisArg: unknown, args: ArrayLike<unknown>, newTarget: Function | undefined): unknown {
-  if (newTarget !== undefined) return constructUnprofiled(impl, args, newTarget);
+  if (newTarget !== undefined) return Reflect.construct(impl, args, newTarget);
   if (disabledByEnvironment) return Reflect.apply(impl, thisArg, args);
   let where = functionSites.get(table);
   if (where === undefined) {
@@ -190,7 +189,7 @@ function profileFunction(original: Function, where: Error): Function {
   const wrapped = wrap(original, { ...site(Object.freeze({}), where, () => original.name || '<anonymous>', table), inline: table !== undefined });
   if (generatorKind(original) !== undefined || !('prototype' in original)) return wrapped;
   const constructible = function (this: unknown, ...args: unknown[]) {
-    return new.target ? constructUnprofiled(original, args, new.target) : Reflect.apply(wrapped, this, args);
+    return new.target ? Reflect.construct(original, args, new.target) : Reflect.apply(wrapped, this, args);
   };
   keepNameAndLength(constructible, original);
   constructible.prototype = (original as { prototype: unknown }).prototype;
