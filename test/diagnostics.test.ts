@@ -33,6 +33,17 @@ test('@profile on an overload signature asks for the implementation', () => {
   assert.ok(found.includes('fixture.ts(3,3): error TS990002: ts-memory-profiler: @profile needs a method body: put it on the implementation, not on an overload signature'), found.join('\n'));
 });
 
+test('@profile twice on one member is an error at the second', () => {
+  assert.equal(diagnose('class A {\n  @profile\n  @profile({ precision: 3 })\n  m() { return 1; }\n}\n'), [
+    'fixture.ts(4,3): error TS990004: ts-memory-profiler: @profile is on this member already: one is enough (put its options on that one)',
+  ]);
+});
+
+test('under experimentalDecorators, @profile on both halves of an accessor pair is refused by TypeScript, and by us once', () => {
+  const found = diagnose('class A {\n  @profile\n  get x() { return 1; }\n  @profile\n  set x(v: number) {}\n}\n', true);
+  assert.ok(found.some((d) => d.includes('TS990004')), found.join('\n'));
+});
+
 test('@profile on an abstract method is an error', () => {
   const found = diagnose('abstract class A {\n  @profile\n  abstract m(): void;\n}\n');
   assert.ok(found.includes('fixture.ts(3,3): error TS990002: ts-memory-profiler: @profile needs a method body: put it on the implementation, not on an abstract method'), found.join('\n'));

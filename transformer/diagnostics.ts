@@ -8,6 +8,7 @@ export const enum Code {
   NotAMethod = 990001,
   NoBody = 990002,
   BadOptions = 990003,
+  Twice = 990004,
 }
 
 /** Where a problem is: a node, or a span of the file's text (a tag inside a comment has no node). */

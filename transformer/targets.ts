@@ -84,6 +84,11 @@ export function findTargets(
       return;
     }
     if (!optionsOk) return;
+    // Two decorators would make two calls' worth of frames for one body, and one of them no report.
+    if (targets.some((t) => t.member === node || t.pair?.member === node)) {
+      diagnose(found.decorator, Code.Twice, '@profile is on this member already: one is enough (put its options on that one)');
+      return;
+    }
     // experimentalDecorators hands one descriptor with both halves of an accessor pair to the
     // decorator; the runtime wraps both.
     const other = legacyDecorators && (tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node)) ? pairedAccessor(tsi, node) : undefined;
