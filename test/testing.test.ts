@@ -86,8 +86,9 @@ test('over budget: an AssertionError with actual and expected, and the table tha
   assert.is(over.expected, 1e6);
   assert.ok(Math.abs(over.actual! - ARRAY) < 0.01 * ARRAY, String(over.actual));
   const lines = over.message!.split('\n');
-  assert.match(lines[0], /^limitMemory: the call's increment \(exit - entry\) was 7\.6 MiB \([\d,]+ bytes\), over the limit of 1\.0 MiB \(1,000,000 bytes\)$/);
+  assert.match(lines[0], /^limitMemory: the call's increment \(exit - entry\) was 7\.\d MiB \([\d,]+ bytes\), over the limit of 1\.0 MiB \(1,000,000 bytes\)$/);
   assert.is(lines[2], "Line by line (backend 'exact'; one profiled call):");
+  // The whole call's figure may carry V8's first-call work (7.6 or 7.7 MiB); the table's line is exact.
   // The table: memory_profiler's, for the profiled function, with the big line's 7.6 MiB.
   assert.ok(lines[4].startsWith('Filename: ') && lines[4].endsWith('fixture.ts'), lines[4]);
   assert.is(lines[6], 'Line #    Mem usage    Increment  Occurrences   Line Contents');
@@ -104,7 +105,7 @@ test('increment and peak: a line that allocates and drops 7.6 MiB keeps nothing 
   assert.is(peak.name, 'AssertionError');
   assert.is(peak.expected, 1e6);
   assert.ok(Math.abs(peak.actual! - ARRAY) < 0.01 * ARRAY, String(peak.actual));
-  assert.match(peak.message!, /^limitMemory: the call's peak \(highest reading - entry\) was 7\.6 MiB/);
+  assert.match(peak.message!, /^limitMemory: the call's peak \(highest reading - entry\) was 7\.\d MiB/);
   assert.match(peak.message!, /\n {4}21 +[\d.]+ MiB +-7\.6 MiB +1 {3}    big = null;\n/);
   assert.equal(outcomes.spikeBoth, { value: 1e6 });
 });
@@ -150,7 +151,7 @@ export function main() {
   const value = settledInChild(compile(source));
   const [under, over] = value as [number, string];
   assert.is(under, 10);
-  assert.match(over, /^AssertionError limitMemory: the call's increment \(exit - entry\) was 7\.6 MiB .* \/ {6}6 +[\d.]+ MiB +7\.6 MiB +1 {3}  keep\.push/);
+  assert.match(over, /^AssertionError limitMemory: the call's increment \(exit - entry\) was 7\.\d MiB .* \/ {6}6 +[\d.]+ MiB +7\.6 MiB +1 {3}  keep\.push/);
 });
 
 test('works in node:test too: the test fails with the table in its output', () => {
