@@ -1,5 +1,6 @@
 /**
- * One call of a decorated method, from the wrapper's entry to the written report.
+ * One call of a profiled method, from its entry (its body's `enter`, or the wrapper's, for methods
+ * that keep one) to the written report.
  */
 import { aggregate } from './aggregate';
 import { fallbackTable } from './fallback';
@@ -159,9 +160,9 @@ function deliver(frame: Frame, thisArg: unknown, gcFreed: Attribution | undefine
 
 function writeReport(frame: Frame, thisArg: unknown, gcFreed: Attribution | undefined): void {
   const site = frame.site!;
-  const options = resolveOptions(site.own);
   // Instrumented, but its body never ran (its parameters threw): no call to report.
   if (!frame.claimed && site.table !== undefined) return;
+  const options = resolveOptions(site.own);
   let table = frame.table;
   if (!frame.claimed || table === undefined) {
     // Not instrumented: the decorator line carries the whole call.

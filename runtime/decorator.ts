@@ -96,7 +96,7 @@ export function instrumented(decorator: (...args: unknown[]) => unknown, ...tabl
   };
 }
 
-/** The instrumented table of a member or accessor half: `get x` / `set x` by its name, else the first. */
+/** The instrumented table of the member being decorated; of an accessor half, the one named `get x` / `set x`. */
 function tableFor(prefix: '' | 'get ' | 'set '): LineTable | undefined {
   const tables = decorating;
   if (tables === undefined) return undefined;

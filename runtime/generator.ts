@@ -18,11 +18,13 @@ import { open } from './call';
 import { swapPending, type Frame, type Site } from './frame';
 import type { GcRecorder } from './gc';
 import { sayOnce } from './problems';
+import { isEnabled } from './settings';
 
 type Method = 'next' | 'return' | 'throw';
 type AnyGenerator = Generator | AsyncGenerator;
 
 export function callGenerator(site: Site, original: Function, thisArg: unknown, args: ArrayLike<unknown>, async: boolean): unknown {
+  if (!isEnabled(site.own)) return Reflect.apply(original, thisArg, args);
   const frame = open(site);
   const generator = Reflect.apply(original, thisArg, args) as AnyGenerator;
   if (frame === null) return generator;

@@ -168,6 +168,29 @@ console.log(JSON.stringify([
   });
 }
 
+test('enabled: false, on the decorator or through configure, runs a generator as written: no report', () => {
+  const { reports, out } = runProgram(
+    `import { profile, configure as setUp } from 'ts-memory-profiler';
+class Off {
+  @profile({ enabled: false })
+  *quiet(n: number) { for (let i = 0; i < n; i++) yield i; }
+  @profile
+  *switched(n: number) { for (let i = 0; i < n; i++) yield i; }
+}
+const off = new Off();
+const seen = [[...off.quiet(3)]];
+setUp({ enabled: false });
+seen.push([...off.switched(2)]);
+setUp({ enabled: true });
+seen.push([...off.switched(1)]);
+console.log(JSON.stringify(seen));
+`,
+    false,
+  );
+  assert.equal(out, ['[[0,1,2],[0,1],[0]]']);
+  assert.equal(reports.map((r) => r.name), ['Off.switched']);
+});
+
 test('a generator dropped unfinished writes no report, and its frame goes with it', () => {
   const { reports, value } = runInChild(
     compile(`import { profile, configure } from 'ts-memory-profiler';
