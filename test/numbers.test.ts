@@ -160,14 +160,17 @@ class Outer {
   }
 }
 export function main() {
-  return new Outer().many();
+  const outer = new Outer();
+  for (let call = 0; call < 6; call++) outer.many();
 }
 `;
   const { reports } = runInChild(compile(source));
-  assert.is(reports.length, 201);
-  const outer = reports[200];
-  // 200 reports of ~1 KB each were made while line 6 ran; none of it is the user's memory.
-  assert.ok(Math.abs(row(outer, 6).incrementBytes!) < 100 * 1024, `line 6: ${row(outer, 6).incrementBytes}`);
+  assert.is(reports.length, 6 * 201);
+  // 200 reports of ~1 KB each were made while line 6 ran; none of it is the user's memory. The
+  // first call also shows V8 compiling, and any call may hold a scavenge that frees earlier garbage:
+  // the median of the warm calls (a profiler charging its reports would show in every one).
+  const line6 = reports.filter((r) => r.name === 'Outer.many').slice(1).map((r) => Math.abs(row(r, 6).incrementBytes!)).sort((a, b) => a - b);
+  assert.ok(line6[2] < 100 * 1024, `line 6, warm calls: ${line6.join(', ')}`);
 });
 
 test.run();

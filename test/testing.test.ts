@@ -95,7 +95,8 @@ test('over budget: an AssertionError with actual and expected, and the table tha
   const bigLine = lines.find((l) => l.endsWith('const big = new Array(n).fill(1);'))!;
   assert.match(bigLine, /^ {4}14 +[\d.]+ MiB +7\.6 MiB +1 {3}/);
   const smallLine = lines.find((l) => l.endsWith('const small = new Array(10).fill(0);'))!;
-  assert.match(smallLine, /^ {4}13 +[\d.]+ MiB +0\.0 MiB +1 {3}/);
+  // Its 80 bytes show as 0.0 MiB, unless V8's own work of this early call landed on it (a few hundred KB).
+  assert.match(smallLine, /^ {4}13 +[\d.]+ MiB +-?0\.\d MiB +1 {3}/);
 });
 
 test('increment and peak: a line that allocates and drops 7.6 MiB keeps nothing but peaks', () => {
