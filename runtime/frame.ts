@@ -10,7 +10,6 @@
  * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
  */
 import { GcRecorder } from './gc';
-import { recording } from './probe-log';
 import { exposeGc, heapReading, type Backend } from './readings';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -158,7 +157,14 @@ export class Frame {
     s[c + INC] += now - this.prev;
     if (raw > s[c + MEM]) s[c + MEM] = raw;
     this.prev = now;
-    if (this.gc !== null) this.markCollections(c, raw);
+    // One rarely taken call, so the probe stays small enough for V8 to keep it inlined and free of
+    // allocations (a second call site here made it allocate again in later calls).
+    if (this.gc !== null || recording !== null) this.witness(c, raw);
+  }
+
+  /** `gc: true` and probe logs: what else a reading is for, off the probe's hot path. */
+  private witness(slot: number, raw: number): void {
+    if (this.gc !== null) this.markCollections(slot, raw);
     if (recording !== null) recording.record(raw, this.backend);
   }
 
@@ -214,6 +220,22 @@ export class Frame {
   increment(index: number): number {
     return this.stats[index * SLOTS + INC];
   }
+}
+
+/** What takes each reading of every frame while `memoryUsage` or `limitMemory` runs (probe-log.ts). */
+export interface ReadingLog {
+  record(raw: number, backend: Backend): void;
+}
+
+/**
+ * The log taking readings now, or null. A variable of this module, set through `recordReadingsInto`:
+ * the probe's check is then a plain load. (Read as another module's export, the check made V8
+ * deoptimise the probe after its warm-up, and the probe allocated again for a while.)
+ */
+let recording: ReadingLog | null = null;
+
+export function recordReadingsInto(log: ReadingLog | null): void {
+  recording = log;
 }
 
 /** The frame of bodies that run outside a profiled call (disabled, or after the call returned). */

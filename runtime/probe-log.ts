@@ -8,14 +8,19 @@
  * optimises it) are measured and kept out of the increments of 'heap' and 'rss' frames (`unseen`).
  */
 import { performance } from 'perf_hooks';
-import { unseenFrom, unseenUntil } from './frame';
+import { recordReadingsInto, unseenFrom, unseenUntil } from './frame';
 import type { Backend } from './readings';
 
 /** Entries per chunk: 4096 readings, 64 KB. */
 const CHUNK = 4096;
 
 /** The innermost active log (it passes each reading on to the logs it is nested in); null when none records. */
-export let recording: ProbeLog | null = null;
+let recording: ProbeLog | null = null;
+
+function setRecording(log: ProbeLog | null): void {
+  recording = log;
+  recordReadingsInto(log);
+}
 
 export class ProbeLog {
   private readonly times: Float64Array[] = [new Float64Array(CHUNK)];
@@ -35,14 +40,14 @@ export class ProbeLog {
 
   start(): void {
     this.outer = recording;
-    recording = this;
+    setRecording(this);
     this.origin = performance.now();
   }
 
   /** Stops recording; a log nested in this one that is still running (async) keeps recording. */
   stop(): void {
     if (recording === this) {
-      recording = this.outer;
+      setRecording(this.outer);
       return;
     }
     for (let log = recording; log !== null; log = log.outer) {
