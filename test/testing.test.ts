@@ -84,8 +84,8 @@ test('over budget: an AssertionError with actual and expected, and the table tha
   assert.is(over.name, 'AssertionError');
   assert.is(over.code, 'ERR_ASSERTION');
   assert.is(over.expected, 1e6);
-  // The retained array, and whatever V8's work for this early call kept (up to a few hundred KB).
-  assert.ok(over.actual! >= 0.995 * ARRAY && over.actual! < ARRAY + 2 ** 20, String(over.actual));
+  // The retained array, give or take what V8 did in this early call (see the plain-function test).
+  assert.ok(over.actual! > ARRAY - 2 ** 18 && over.actual! < ARRAY + 2 ** 20, String(over.actual));
   const lines = over.message!.split('\n');
   assert.match(lines[0], /^limitMemory: the call's increment \(exit - entry\) was 7\.\d MiB \([\d,]+ bytes\), over the limit of 1\.0 MiB \(1,000,000 bytes\)$/);
   assert.is(lines[2], "Line by line (backend 'exact'; one profiled call):");
@@ -128,8 +128,9 @@ export function main() {
   const [under, over] = runInChild(compile(source)).value as Outcome[];
   assert.equal(under, { value: 1 });
   assert.is(over.name, 'AssertionError');
-  // The retained 8,000,000 bytes, and V8's work for a function never run before (up to a few hundred KB).
-  assert.ok(over.actual! >= 0.995 * 8e6 && over.actual! < 8e6 + 2 ** 20, String(over.actual));
+  // The retained 8,000,000 bytes, give or take what V8 did in this first run of the function (its
+  // compiling kept up to a few hundred KB; older garbage it let go of, some tens of KB).
+  assert.ok(over.actual! > 8e6 - 2 ** 18 && over.actual! < 8e6 + 2 ** 20, String(over.actual));
   assert.match(over.message!, /\n\nNo profiled code ran inside the call, so there is no line-by-line table: write its body as profile\(function \(\) \{\.\.\.\}\)/);
 });
 
