@@ -36,19 +36,13 @@ const dropped = new FinalizationRegistry<GcRecorder>((recorder) => recorder.stop
 
 function profiledGenerator(generator: AnyGenerator, frame: Frame, async: boolean): object {
   const step = (method: Method, value: unknown): unknown => {
-    if (frame.claimed) {
-      try {
-        return (generator[method] as (v: unknown) => unknown)(value);
-      } finally {
-        if (!async) frame.suspend();
-      }
-    }
-    // Its first run: the body's first statement takes the pending frame.
-    const previous = swapPending(frame);
+    // Until the body has run, its first statement is to take the frame: it is left pending.
+    const claiming = !frame.claimed;
+    const previous = claiming ? swapPending(frame) : null;
     try {
       return (generator[method] as (v: unknown) => unknown)(value);
     } finally {
-      swapPending(previous);
+      if (claiming) swapPending(previous);
       if (frame.claimed) {
         if (!async) frame.suspend();
       } else if (method === 'next') {
