@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as ts from 'typescript';
+import { displayPath } from '../runtime/report';
 import { profileTransformerFactory } from '../transformer/transformer';
 
 /** What Node runs a file as: an ES module or CommonJS. */
@@ -145,9 +146,7 @@ function describe(tsi: typeof ts, diagnostics: readonly ts.Diagnostic[]): string
       const message = tsi.flattenDiagnosticMessageText(d.messageText, '\n');
       if (!d.file || d.start === undefined) return `error TS${d.code}: ${message}`;
       const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-      const relative = path.relative(process.cwd(), d.file.fileName);
-      const shown = relative.startsWith('..') || path.isAbsolute(relative) ? d.file.fileName : relative;
-      return `${shown}(${line + 1},${character + 1}): error TS${d.code}: ${message}`;
+      return `${displayPath(d.file.fileName)}(${line + 1},${character + 1}): error TS${d.code}: ${message}`;
     })
     .join('\n');
 }
