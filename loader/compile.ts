@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as ts from 'typescript';
 import { displayPath } from '../runtime/report';
+import { nearestConfigFile, readProjectConfig } from '../transformer/project';
 import { profileTransformerFactory } from '../transformer/transformer';
 
 /** What Node runs a file as: an ES module or CommonJS. */
@@ -77,22 +78,16 @@ function packageFormat(dir: string): Format {
   return format;
 }
 
-const configs = new Map<string, ts.CompilerOptions>();
-
 /** The compiler options of the tsconfig.json nearest to the file, or defaults when there is none. */
 function userOptions(tsi: typeof ts, file: string): ts.CompilerOptions {
-  const configFile = tsi.findConfigFile(path.dirname(file), tsi.sys.fileExists);
+  const configFile = nearestConfigFile(tsi, file);
   if (configFile === undefined) return { target: tsi.ScriptTarget.ES2022, esModuleInterop: true };
-  const known = configs.get(configFile);
-  if (known) return known;
-  const read = tsi.readConfigFile(configFile, tsi.sys.readFile);
-  if (read.error) throw new BuildError(describe(tsi, [read.error]));
-  const parsed = tsi.parseJsonConfigFileContent(read.config, tsi.sys, path.dirname(configFile), undefined, configFile);
+  const config = readProjectConfig(tsi, configFile);
+  if (config.readError) throw new BuildError(describe(tsi, [config.readError]));
   // "No inputs were found" and the like do not matter to a file compiled on its own.
-  const errors = parsed.errors.filter((d) => d.category === tsi.DiagnosticCategory.Error && d.code !== 18003);
+  const errors = config.errors.filter((d) => d.category === tsi.DiagnosticCategory.Error && d.code !== 18003);
   if (errors.length > 0) throw new BuildError(describe(tsi, errors));
-  configs.set(configFile, parsed.options);
-  return parsed.options;
+  return config.options;
 }
 
 /** The user's options, with the ones that decide what comes out set for running it in memory. */

@@ -16,6 +16,7 @@ import * as path from 'path';
 import type * as ts from 'typescript';
 import { before } from '../transformer/before';
 import { PACKAGE } from '../transformer/imports';
+import { nearestConfigFile, readProjectConfig } from '../transformer/project';
 
 export interface MemoryProfilerPluginOptions {
   /** The tsconfig.json whose decorator settings apply (default: the nearest one above each file). */
@@ -44,21 +45,14 @@ export function memoryProfiler(options: MemoryProfilerPluginOptions = {}): Memor
   if (options.tsconfig !== undefined && typeof options.tsconfig !== 'string') throw new TypeError("ts-memory-profiler/vite: option 'tsconfig' must be a path");
   const tsi: typeof ts = options.ts ?? require('typescript');
   const transformer = before({ ts: tsi });
-  const configs = new Map<string, ts.CompilerOptions>();
-
   function projectOptions(file: string): ts.CompilerOptions {
-    const configFile = options.tsconfig !== undefined ? path.resolve(options.tsconfig) : tsi.findConfigFile(path.dirname(file), tsi.sys.fileExists);
+    const configFile = options.tsconfig !== undefined ? path.resolve(options.tsconfig) : nearestConfigFile(tsi, file);
     if (configFile === undefined) return {};
-    let found = configs.get(configFile);
-    if (!found) {
-      const read = tsi.readConfigFile(configFile, tsi.sys.readFile);
-      if (read.error) throw new Error(`ts-memory-profiler/vite: ${tsi.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
-      const parsed = tsi.parseJsonConfigFileContent(read.config, tsi.sys, path.dirname(configFile), undefined, configFile);
-      found = {};
-      for (const key of KEPT) if (parsed.options[key] !== undefined) found[key] = parsed.options[key];
-      configs.set(configFile, found);
-    }
-    return found;
+    const config = readProjectConfig(tsi, configFile);
+    if (config.readError) throw new Error(`ts-memory-profiler/vite: ${tsi.flattenDiagnosticMessageText(config.readError.messageText, '\n')}`);
+    const kept: ts.CompilerOptions = {};
+    for (const key of KEPT) if (config.options[key] !== undefined) kept[key] = config.options[key];
+    return kept;
   }
 
   return {
