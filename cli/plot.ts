@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatError, peakOf, readDat, startOf, type FuncCall, type Recording } from './dat';
-import { chooseRecording, formatDate } from './recordings';
+import { chooseRecording, formatDate, guarded } from './recordings';
 import { UsageError } from './usage';
 
 export interface PlotOptions {
@@ -252,7 +252,7 @@ export function parseArgs(args: string[]): { file: string | undefined; output: s
 
 export function main(args: string[]): number {
   const { file: arg, output, title } = parseArgs(args);
-  try {
+  return guarded('plot', () => {
     const file = chooseRecording(arg);
     const recording = readDat(file);
     const svg = renderSvg(recording, file, { title });
@@ -264,10 +264,5 @@ export function main(args: string[]): number {
       throw new DatError(`cannot write ${target}: ${(error as Error).message}`);
     }
     process.stdout.write(`${target}\n`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof DatError)) throw error;
-    process.stderr.write(`ts-mprof plot: ${error.message}\n`);
-    return 2;
-  }
+  });
 }

@@ -47,7 +47,7 @@ export function formatDate(epochSeconds: number): string {
 }
 
 /** Runs a command's body, turning a DatError into one line on stderr and exit code 2. */
-function guarded(command: string, body: () => void): number {
+export function guarded(command: string, body: () => void): number {
   try {
     body();
     return 0;
