@@ -15,6 +15,10 @@ export interface BuildOptions {
   transform: boolean;
   /** Type-check too (what tspc reports before emitting), not only syntax and the transformer's own checks. */
   check: boolean;
+  /** The target (default ES2022). */
+  target?: ts.ScriptTarget;
+  /** emitDecoratorMetadata (design:type & co., read by NestJS and TypeORM). */
+  decoratorMetadata?: boolean;
 }
 
 const shared = new Map<string, ts.SourceFile>();
@@ -22,10 +26,11 @@ const shared = new Map<string, ts.SourceFile>();
 /** Compiles every .ts file under `rootDir` into `outDir`; returns the diagnostics (none: it built). */
 export function buildTree(rootDir: string, outDir: string, options: BuildOptions): string[] {
   const compilerOptions: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
+    target: options.target ?? ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.CommonJS,
     moduleResolution: ts.ModuleResolutionKind.Node10,
     experimentalDecorators: options.legacy,
+    emitDecoratorMetadata: options.decoratorMetadata,
     strict: true,
     noImplicitOverride: true,
     skipLibCheck: true,
