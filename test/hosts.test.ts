@@ -222,6 +222,22 @@ test('vite: a bad option fails the build with file and line', () => {
   assertFailed(exec(dir, BIN('vite'), ['build']), thrown(dir));
 });
 
+// nest build: Nest's CLI compiles with the TypeScript API and calls `before(options, program)` of each
+// module named in nest-cli.json compilerOptions.plugins; ts-memory-profiler/transformer exports `before`.
+
+test('nest build: the example builds and reports', () => {
+  const dir = copy('nest');
+  ok(dir, BIN('nest'), ['build']);
+  assert.fixture(maskFigures(runOutput(dir)), PROGRAM_OUTPUT);
+});
+
+test('nest build: a bad option fails the build with file and line', () => {
+  const dir = copy('nest');
+  breakOptions(dir);
+  assertFailed(exec(dir, BIN('nest'), ['build']), thrown(dir));
+  assert.not.ok(fs.existsSync(path.join(dir, 'out', 'app.js')), 'nothing emitted');
+});
+
 test.after(() => fs.rmSync(COPIES, { recursive: true, force: true }));
 
 test.run();
