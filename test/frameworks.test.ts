@@ -223,11 +223,21 @@ for (const mode of ['legacy', 'tc39'] as const) {
       ['untracked read', 13.95],
     ]);
     assert.equal(observed!.registered, ['Cart']);
+    assert.is(observed!.reflectMetadata, 'undefined', 'nothing in the app loads reflect-metadata');
     assert.equal(observed!.calls, { 'Cart.get total': 6, 'Cart.add': 3, 'Cart.setDiscount': 1 });
   });
 }
 
 // Each profiled build against the baseline.
+
+for (const build of PROFILED) {
+  test(`nest (${BUILDS[build].label}): the route whose guard is written below @profile refuses a request without the key (403)`, () => {
+    const ran = runs[key('legacy', build, 'nest')];
+    assert.is(ran.code, 0, `the app failed:\n${ran.stderr}`);
+    const secret = (ran.observed!.responses as Array<[string, string, number, string]>).filter(([, url]) => url === '/items/secret/value');
+    assert.equal(secret.map(([, , status]) => status), [403, 403, 200]);
+  });
+}
 
 const HINT = /^ts-memory-profiler: .* was not instrumented when it was built, so its report has the decorator line only/;
 
