@@ -52,6 +52,8 @@ interface Ran {
   stderr: string;
   observed: { calls?: Record<string, number>; [key: string]: unknown } | undefined;
   reports: Summary[];
+  /** Line tables readable through reflect-metadata on the app's exported classes. */
+  published: string[];
 }
 
 const diagnostics = {} as Record<string, string[]>;
@@ -84,7 +86,7 @@ function runApp(mode: Mode, build: BuildName, app: string): Promise<Ran> {
   return new Promise((resolve) => {
     execFile(process.execPath, [RUNNER, file, build === 'baseline' ? 'baseline' : 'profiled'], { cwd: WORK, maxBuffer: 16 * 2 ** 20, timeout: 120_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      let parsed: Pick<Ran, 'observed' | 'reports'> = { observed: undefined, reports: [] };
+      let parsed: Pick<Ran, 'observed' | 'reports' | 'published'> = { observed: undefined, reports: [], published: [] };
       try {
         if (code === 0) parsed = JSON.parse(stdout);
       } catch {
@@ -239,6 +241,15 @@ for (const build of PROFILED) {
   });
 }
 
+/** The profiled members of each app's exported classes (the factory's Greeter is not exported). */
+const PUBLISHED: Record<string, string[]> = {
+  nest: ['ApiKeyGuard.canActivate', 'ItemsController.create', 'ItemsController.get', 'ItemsController.secret', 'ItemsService.add', 'ItemsService.find', 'TagInterceptor.intercept'],
+  validation: ['Checker.check', 'Signup.describe', 'Signup.get label'],
+  typeorm: ['Note.makeSlug', 'Note.remember', 'Notebook.write'],
+  'mobx-legacy': ['Cart.add', 'Cart.get total', 'Cart.setDiscount'],
+  'mobx-tc39': ['Cart.add', 'Cart.get total', 'Cart.setDiscount'],
+};
+
 const HINT = /^ts-memory-profiler: .* was not instrumented when it was built, so its report has the decorator line only/;
 
 for (const mode of Object.keys(MODES) as Mode[]) {
@@ -271,6 +282,14 @@ for (const mode of Object.keys(MODES) as Mode[]) {
         const shapes = new Set(ran.reports.map((r) => (r.rowsRun > 1 ? 'multi-row' : 'one row')));
         assert.equal([...shapes], [build === 'tsc' ? 'one row' : 'multi-row'], JSON.stringify(ran.reports.filter((r) => (build === 'tsc') !== (r.rowsRun === 1))));
       });
+
+      if (build !== 'tsc') {
+        test(`${name}: the line tables are published, readable through reflect-metadata's API`, () => {
+          const ran = runs[key(mode, build, app)];
+          assert.is(ran.code, 0, `the app failed:\n${ran.stderr}`);
+          assert.equal(ran.published, PUBLISHED[app]);
+        });
+      }
     }
   }
 }
