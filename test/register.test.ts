@@ -81,14 +81,17 @@ test('--import: an ESM program importing the named exports of a CommonJS .ts fil
   assert.fixture(maskFigures(result.stdout), expected('app.mts', 1));
 });
 
-test("the compiler stays out of the program's heap: a CommonJS program's require.cache has no TypeScript", () => {
-  const dir = writeProject({
-    'package.json': '{"private":true}',
-    'app.ts': `${UTIL}console.log(size(), Object.keys(require.cache).filter((f) => f.includes('typescript')).length);\n`,
-  });
-  const result = node(dir, ['--import', 'ts-memory-profiler/register', 'app.ts']);
-  assert.is(result.stderr, '');
-  assert.is(result.stdout, '100000 0\n');
+test("the compiler stays out of the program's heap: the program's require.cache has no TypeScript, CommonJS or ESM", () => {
+  const cache = "Object.keys(require.cache).filter((f) => f.includes('typescript')).length";
+  for (const [type, app] of [
+    ['commonjs', `${UTIL}console.log(size(), ${cache});\n`],
+    ['module', `import { createRequire } from 'module';\nconst require = createRequire(import.meta.url);\n${UTIL}console.log(size(), ${cache});\n`],
+  ]) {
+    const dir = writeProject({ 'package.json': JSON.stringify({ private: true, type }), 'app.ts': app });
+    const result = node(dir, ['--import', 'ts-memory-profiler/register', 'app.ts']);
+    assert.is(result.stderr, '', type);
+    assert.is(result.stdout, '100000 0\n', type);
+  }
 });
 
 test('TS_MEMORY_PROFILER_AGGREGATE, _FORMAT and _OUTPUT: one JSON total per method, appended to the file at exit', () => {
