@@ -1,33 +1,37 @@
 /**
- * CommonJS files are compiled on the loader's hooks thread too, asked for synchronously from the
- * main thread (`require` cannot wait): the compiler, some 20 MB of heap, then never sits in the heap
- * of the program being profiled, whose figures stay what they would be after a build.
+ * The compiler runs on a thread of its own, asked for each file synchronously from the main thread
+ * (`require` and `module.registerHooks`'s hooks cannot wait): the compiler, some 20 MB of heap, then
+ * never sits in the heap of the program being profiled, whose figures stay what they would be after
+ * a build. That thread is `module.register`'s hooks thread on Node 20 (CommonJS files only: it
+ * compiles ES modules in its own `load` hook), or a worker of the loader's own elsewhere
+ * (loader/compile-worker.ts).
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'worker_threads';
-import { BuildError } from './compile';
+import { BuildError, type Format } from './compile';
 
-/** What the main thread hands the hooks thread (through `module.register`'s `data`). */
+/** What the main thread hands the compiler's thread (`module.register`'s `data`, or `workerData`). */
 export interface ChannelData {
   port: MessagePort;
   /** Counts the answers, so the main thread can sleep until the next one. */
   signal: Int32Array;
 }
 
+type Request = { file: string; format: Format };
 type Answer = { code: string } | { buildError: string } | { failure: string };
 
 /** The longest the main thread waits for one file (the first one also loads the compiler). */
 const PATIENCE_MS = 120_000;
 
-/** Main thread: the channel's far end, to register with the hooks, and the synchronous `compile`. */
-export function openChannel(): { data: ChannelData; transferList: MessagePort[]; compile(file: string): string } {
+/** Main thread: the channel's far end, to hand the compiler's thread, and the synchronous `compile`. */
+export function openChannel(): { data: ChannelData; transferList: MessagePort[]; compile(file: string, format: Format): string } {
   const { port1, port2 } = new MessageChannel();
   port1.unref();
   const signal = new Int32Array(new SharedArrayBuffer(4));
   return {
     data: { port: port2, signal },
     transferList: [port2],
-    compile(file) {
-      port1.postMessage(file);
+    compile(file, format) {
+      port1.postMessage({ file, format } satisfies Request);
       const deadline = Date.now() + PATIENCE_MS;
       for (;;) {
         const seen = Atomics.load(signal, 0);
@@ -47,12 +51,12 @@ function unpack(answer: Answer): string {
   throw new Error(answer.failure);
 }
 
-/** Hooks thread: answers each file name with its compiled CommonJS. */
-export function serveChannel({ port, signal }: ChannelData, compile: (file: string) => string): void {
-  port.on('message', (file: string) => {
+/** The compiler's thread: answers each file name with its compiled JavaScript, in the format asked for. */
+export function serveChannel({ port, signal }: ChannelData, compile: (file: string, format: Format) => string): void {
+  port.on('message', ({ file, format }: Request) => {
     let answer: Answer;
     try {
-      answer = { code: compile(file) };
+      answer = { code: compile(file, format) };
     } catch (error) {
       answer = error instanceof BuildError ? { buildError: error.message } : { failure: error instanceof Error ? error.message : String(error) };
     }

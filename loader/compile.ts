@@ -22,15 +22,15 @@ export class BuildError extends Error {
   override name = 'BuildError';
 }
 
-/** Files this loader compiles: `.ts`, `.mts`, `.cts`, not declaration files. */
+/** Files this loader compiles: `.ts`, `.tsx`, `.mts`, `.cts`, not declaration files. */
 export function isTypeScript(file: string): boolean {
-  return /\.[mc]?ts$/.test(file) && !/\.d\.[mc]?ts$/.test(file);
+  return /\.([mc]?ts|tsx)$/.test(file) && !/\.d\.[mc]?ts$/.test(file);
 }
 
 let compiler: typeof ts | undefined;
 
 /** This package's TypeScript, loaded on first use (it takes a few hundred ms). */
-function typescript(): typeof ts {
+export function loadCompiler(): typeof ts {
   if (compiler) return compiler;
   // Resolved from this file, so from this package's own dependencies, not from the user's project.
   const loaded = require('typescript') as typeof ts;
@@ -119,11 +119,13 @@ function compilerOptions(tsi: typeof ts, file: string, format: Format): ts.Compi
  * Throws a BuildError for syntax errors and misused `@profile` (bad literal options, ...).
  */
 export function compile(file: string, source: string, format: Format = formatOf(file)): string {
-  const tsi = typescript();
+  const tsi = loadCompiler();
   const problems: ts.Diagnostic[] = [];
+  const options = compilerOptions(tsi, file, format);
+  if (file.endsWith('.tsx')) checkJsx(tsi, file, source, options);
   const output = tsi.transpileModule(source, {
     fileName: file,
-    compilerOptions: compilerOptions(tsi, file, format),
+    compilerOptions: options,
     reportDiagnostics: true,
     // As tsc does: JSDoc is not parsed into tags in .ts files (the transformer reads `@profile` tags itself).
     jsDocParsingMode: tsi.JSDocParsingMode.ParseForTypeErrors,
@@ -132,6 +134,42 @@ export function compile(file: string, source: string, format: Format = formatOf(
   const errors = [...(output.diagnostics ?? []), ...problems].filter((d) => d.category === tsi.DiagnosticCategory.Error && d.file);
   if (errors.length > 0) throw new BuildError(describe(tsi, errors));
   return output.outputText;
+}
+
+/**
+ * A `.tsx` file compiles its JSX as the tsconfig's `jsx` says (`react-jsx`, `react`, ...). Without
+ * one, tsc refuses JSX (TS17004), and so does this loader; with `preserve` or `react-native` the
+ * output would still hold JSX, which Node cannot run. Either way: the first JSX element, a tsc-style
+ * line, and the program does not run (transpileModule itself says nothing and leaves the JSX in).
+ */
+function checkJsx(tsi: typeof ts, file: string, source: string, options: ts.CompilerOptions): void {
+  const jsx = options.jsx;
+  const runnable = jsx === tsi.JsxEmit.React || jsx === tsi.JsxEmit.ReactJSX || jsx === tsi.JsxEmit.ReactJSXDev;
+  if (runnable) return;
+  const sourceFile = tsi.createSourceFile(file, source, tsi.ScriptTarget.Latest, true, tsi.ScriptKind.TSX);
+  const element = firstJsx(tsi, sourceFile);
+  if (!element) return;
+  if (jsx === undefined || jsx === tsi.JsxEmit.None) {
+    const diagnostic: ts.Diagnostic = {
+      category: tsi.DiagnosticCategory.Error,
+      code: 17004,
+      file: sourceFile,
+      start: element.getStart(sourceFile),
+      length: element.getWidth(sourceFile),
+      messageText: "Cannot use JSX unless the '--jsx' flag is provided.",
+    };
+    throw new BuildError(describe(tsi, [diagnostic]));
+  }
+  const { line, character } = sourceFile.getLineAndCharacterOfPosition(element.getStart(sourceFile));
+  const setting = jsx === tsi.JsxEmit.Preserve ? 'preserve' : 'react-native';
+  throw new BuildError(
+    `${displayPath(file)}(${line + 1},${character + 1}): error: ts-memory-profiler: "jsx": "${setting}" leaves the JSX for another tool, and Node cannot run it: set "jsx" to "react-jsx" or "react" in tsconfig.json`,
+  );
+}
+
+function firstJsx(tsi: typeof ts, node: ts.Node): ts.Node | undefined {
+  if (tsi.isJsxElement(node) || tsi.isJsxSelfClosingElement(node) || tsi.isJsxFragment(node)) return node;
+  return tsi.forEachChild(node, (child) => firstJsx(tsi, child));
 }
 
 /** As tsc prints them: the file relative to the working directory, line and column from 1. */

@@ -1,7 +1,7 @@
 /**
- * The CommonJS side of the loader (Node's `require.extensions`): `.ts` and `.cts` files that Node
- * runs as CommonJS are compiled in memory when required, and `require('./util.js')` finds
- * `./util.ts` from a TypeScript file, as TypeScript itself resolves it.
+ * The CommonJS side of the loader (Node's `require.extensions`): `.ts`, `.tsx` and `.cts` files that
+ * Node runs as CommonJS are compiled in memory when required, and `require('./util.js')` finds
+ * `./util.ts` (or `./util.tsx`) from a TypeScript file, as TypeScript itself resolves it.
  */
 import * as fs from 'fs';
 import Module = require('module');
@@ -21,7 +21,7 @@ const internals = Module as unknown as ModuleInternals;
 
 let installed = false;
 
-/** Compiles a CommonJS TypeScript file: on the hooks thread (loader/channel.ts) or, without one, here. */
+/** Compiles a CommonJS TypeScript file: on the compiler's thread (loader/channel.ts) or, without one, here. */
 type CompileCommonJs = (file: string) => string;
 
 let compileCommonJs: CompileCommonJs = (file) => compile(file, fs.readFileSync(file, 'utf8'), 'commonjs');
@@ -30,7 +30,7 @@ export function installRequireHooks(compileElsewhere?: CompileCommonJs): void {
   if (installed) return;
   installed = true;
   if (compileElsewhere) compileCommonJs = compileElsewhere;
-  for (const extension of ['.ts', '.cts', '.mts']) internals._extensions[extension] = loadTypeScript;
+  for (const extension of ['.ts', '.cts', '.mts', '.tsx']) internals._extensions[extension] = loadTypeScript;
   const resolveFilename = internals._resolveFilename;
   internals._resolveFilename = function (request, parent, isMain, options) {
     try {
@@ -38,11 +38,14 @@ export function installRequireHooks(compileElsewhere?: CompileCommonJs): void {
     } catch (error) {
       const other = typeScriptSpecifier(request);
       if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || other === undefined || !parent || !isTypeScript(parent.filename ?? '')) throw error;
-      try {
-        return resolveFilename.call(this, other, parent, isMain, options);
-      } catch {
-        throw error;
+      for (const candidate of other.endsWith('.ts') ? [other, `${other}x`] : [other]) {
+        try {
+          return resolveFilename.call(this, candidate, parent, isMain, options);
+        } catch {
+          // The next one, else the original error.
+        }
       }
+      throw error;
     }
   };
 }

@@ -146,6 +146,83 @@ test('a bad @profile option in the program: the file(line,col) error, exit 1, th
   assert.is(result.status, 1);
 });
 
+// JSX with no React: `jsxFactory` names a function of the program's own.
+const VIEW = `export function h(tag: string, props: Record<string, unknown> | null, ...children: unknown[]): string {
+  return \`<\${tag}>\${children.join('')}</\${tag}>\`;
+}
+
+export function label(text: string): string {
+  return <b>{text}</b>;
+}
+`;
+const TSX_APP = `import { profile } from 'ts-memory-profiler';
+import { h, label } from './view.js';
+
+class Page {
+  @profile
+  render(n: number): string {
+    const items = Array.from({ length: n }, (_, i) => <li>{label(String(i))}</li>);
+    return <ul>{items.join('')}</ul>;
+  }
+}
+
+console.log(new Page().render(2));
+`;
+
+for (const esm of [false, true]) {
+  test(`runs a .tsx ${esm ? 'ESM' : 'CommonJS'} program importing another .tsx file, with the tsconfig's jsx`, () => {
+    const dir = writeProject({
+      'package.json': JSON.stringify({ private: true, ...(esm ? { type: 'module' } : {}) }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', jsx: 'react', jsxFactory: 'h' } }),
+      'src/app.tsx': TSX_APP,
+      'src/view.tsx': VIEW,
+    });
+    const result = tsmprof(dir, 'run', 'src/app.tsx');
+    assert.is(result.stderr, '');
+    assert.fixture(
+      maskFigures(result.stdout),
+      [
+        ...tableTop(path.join('src', 'app.tsx')),
+        '     5      N.N MiB      N.N MiB           1     @profile',
+        blankRow(6, '  render(n: number): string {'),
+        // The statement, and the arrow's body twice.
+        '     7      N.N MiB      N.N MiB           3       const items = Array.from({ length: n }, (_, i) => <li>{label(String(i))}</li>);',
+        '     8      N.N MiB      N.N MiB           1       return <ul>{items.join(\'\')}</ul>;',
+        blankRow(9, '  }'),
+        '',
+        '',
+        '<ul><li><b>0</b></li><li><b>1</b></li></ul>',
+        '',
+      ].join('\n'),
+    );
+    assert.is(result.status, 0);
+  });
+}
+
+test('a .tsx program with JSX and no "jsx" in tsconfig.json: the tsc error at the first element, exit 1', () => {
+  const dir = writeProject({ 'package.json': '{"private":true}', 'src/app.tsx': TSX_APP, 'src/view.tsx': VIEW });
+  const result = tsmprof(dir, 'run', 'src/app.tsx');
+  assert.is(result.stdout, '');
+  assert.is(result.stderr, "src/app.tsx(7,55): error TS17004: Cannot use JSX unless the '--jsx' flag is provided.\n");
+  assert.is(result.status, 1);
+});
+
+test('"jsx": "preserve" (JSX left for another tool): one line saying what to set, exit 1', () => {
+  const dir = writeProject({
+    'package.json': '{"private":true,"type":"module"}',
+    'tsconfig.json': JSON.stringify({ compilerOptions: { jsx: 'preserve' } }),
+    'src/app.tsx': TSX_APP,
+    'src/view.tsx': VIEW,
+  });
+  const result = tsmprof(dir, 'run', 'src/app.tsx');
+  assert.is(result.stdout, '');
+  assert.is(
+    result.stderr,
+    'src/app.tsx(7,55): error: ts-memory-profiler: "jsx": "preserve" leaves the JSX for another tool, and Node cannot run it: set "jsx" to "react-jsx" or "react" in tsconfig.json\n',
+  );
+  assert.is(result.status, 1);
+});
+
 test('a program that is not there: one line, exit 2', () => {
   const result = tsmprof(writeProject({ 'app.ts': APP }), 'run', 'missing.ts');
   assert.is(result.stderr, 'ts-mprof run: cannot find missing.ts\n');

@@ -14,7 +14,8 @@ import { ROOT, TMP, blankRow, maskFigures, tableTop } from './helpers/compile';
 const EXAMPLES = path.join(ROOT, 'examples', 'hosts');
 const BIN = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 const COPIES = path.join(TMP, `hosts-${process.pid}`);
-const ENV = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+// The node running the tests first on PATH: the tools' `#!/usr/bin/env node` (jest, tsc) runs under it too.
+const ENV = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1', FORCE_COLOR: '0' };
 
 let copies = 0;
 

@@ -81,14 +81,17 @@ test('--import: an ESM program importing the named exports of a CommonJS .ts fil
   assert.fixture(maskFigures(result.stdout), expected('app.mts', 1));
 });
 
-test("the compiler stays out of the program's heap: a CommonJS program's require.cache has no TypeScript", () => {
-  const dir = writeProject({
-    'package.json': '{"private":true}',
-    'app.ts': `${UTIL}console.log(size(), Object.keys(require.cache).filter((f) => f.includes('typescript')).length);\n`,
-  });
-  const result = node(dir, ['--import', 'ts-memory-profiler/register', 'app.ts']);
-  assert.is(result.stderr, '');
-  assert.is(result.stdout, '100000 0\n');
+test("the compiler stays out of the program's heap: the program's require.cache has no TypeScript, CommonJS or ESM", () => {
+  const cache = "Object.keys(require.cache).filter((f) => f.includes('typescript')).length";
+  for (const [type, app] of [
+    ['commonjs', `${UTIL}console.log(size(), ${cache});\n`],
+    ['module', `import { createRequire } from 'module';\nconst require = createRequire(import.meta.url);\n${UTIL}console.log(size(), ${cache});\n`],
+  ]) {
+    const dir = writeProject({ 'package.json': JSON.stringify({ private: true, type }), 'app.ts': app });
+    const result = node(dir, ['--import', 'ts-memory-profiler/register', 'app.ts']);
+    assert.is(result.stderr, '', type);
+    assert.is(result.stdout, '100000 0\n', type);
+  }
 });
 
 test('TS_MEMORY_PROFILER_AGGREGATE, _FORMAT and _OUTPUT: one JSON total per method, appended to the file at exit', () => {
@@ -178,6 +181,39 @@ test('a syntax error in an imported ES module: the file(line,col) error, exit 1,
   assert.is(result.stdout, '');
   assert.is(result.stderr, 'broken.ts(1,26): error TS1109: Expression expected.\n');
   assert.is(result.status, 1);
+});
+
+// tsx registers its hooks after this loader's, so they run first and take the TypeScript files.
+test('--import tsx after the loader in a CommonJS project: one line saying to put it first, exit 2, the program does not run', () => {
+  const dir = writeProject({ 'package.json': '{"private":true}', 'app.ts': PROGRAM('app.ts', './util'), 'util.ts': UTIL });
+  const line = "ts-memory-profiler: --import tsx runs after ts-memory-profiler/register and would take the TypeScript files from it: put --import tsx first, or leave it out (the loader compiles TypeScript itself)\n";
+  for (const args of [
+    ['--import', 'ts-memory-profiler/register', '--import', 'tsx', 'app.ts'],
+    // Every --require runs before every --import, whatever the order on the command line.
+    ['--import=tsx', '--require', 'ts-memory-profiler/register', 'app.ts'],
+  ]) {
+    const result = node(dir, args);
+    assert.is(result.stdout, '', args.join(' '));
+    assert.is(result.stderr, line, args.join(' '));
+    assert.is(result.status, 2, args.join(' '));
+  }
+  const viaEnvironment = node(dir, ['--require', 'tsx/cjs', 'app.ts'], { NODE_OPTIONS: '--require ts-memory-profiler/register' });
+  assert.is(viaEnvironment.stderr, line.replace(/--import tsx/g, '--require tsx/cjs'));
+  assert.is(viaEnvironment.status, 2);
+});
+
+test('--import tsx before the loader: line-by-line reports, in CommonJS and ESM projects', () => {
+  for (const type of ['commonjs', 'module']) {
+    const dir = writeProject({
+      'package.json': JSON.stringify({ private: true, type }),
+      'app.ts': PROGRAM('app.ts', './util.js'),
+      'util.ts': UTIL,
+    });
+    const result = node(dir, ['--import', 'tsx', '--import', 'ts-memory-profiler/register', 'app.ts']);
+    assert.is(result.stderr, '', type);
+    assert.fixture(maskFigures(result.stdout), expected('app.ts', 1));
+    assert.is(result.status, 0, type);
+  }
 });
 
 test("stack traces point into the .ts source", () => {

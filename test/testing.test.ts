@@ -169,7 +169,8 @@ test('grows too much', () => limitMemory(() => keep.push(new Float64Array(1e6)),
   });
   let output = '';
   try {
-    execFileSync(process.execPath, ['--test', path.join(dir, 'budget.test.js')], { encoding: 'utf8', stdio: 'pipe' });
+    // TAP named: Node 23+ defaults to the spec reporter.
+    execFileSync(process.execPath, ['--test', '--test-reporter=tap', path.join(dir, 'budget.test.js')], { encoding: 'utf8', stdio: 'pipe' });
     assert.unreachable('the over-budget test should fail');
   } catch (error) {
     output = (error as { stdout: string }).stdout;
