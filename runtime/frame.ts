@@ -10,7 +10,7 @@
  * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
  */
 import { GcRecorder } from './gc';
-import { exposeGc, heapReading, type Backend } from './readings';
+import { exposeGc, heapReader, heapReading, type Backend } from './readings';
 import type { LineTable, ProfileOptions } from './types';
 
 /**
@@ -295,7 +295,7 @@ export function warmUp(gc = false): void {
   else warm = true;
   const table: LineTable = { file: '', name: '', static: false, entry: 1, first: 1, lines: ['', '', '', ''] };
   const site: Site = { own: {}, table, describe: () => '', origin: new Error() };
-  const frame = new Frame(site);
+  const frame = new Frame(site, heapReader());
   const recorder = gc ? new GcRecorder() : null;
   frame.gc = recorder;
   frame.begin(table);
