@@ -13,7 +13,8 @@
  *
  * 1-4 run for each Node binary given (default: the one running this script), a row each.
  *
- * Usage: node bench/run.js [--quick] [path/to/node ...]     (results are what BENCHMARKS.md records)
+ * Usage: node bench/run.js [--quick] [--no-build] [path/to/node ...]     (results are what BENCHMARKS.md records;
+ *        --no-build leaves out 5)
  */
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
@@ -416,6 +417,7 @@ function main() {
     const a = rt.alloc;
     console.log(`| ${version} | ${a.heapReadingKind} | ${fmt(rt.floorNs)} ns | ${a.floor.collections} | ${fmt(rt.floorStatsNs)} ns, ${fmt(a.floorStats.bytes, 0)} B | ${fmt(rt.probeNs)} ns | ${fmt(rt.probeOverFloor, 2)}x | ${py ? fmt(py.lineNs / 1000) + ' µs' : '–'} | ${fmt(first.cpuMs)} ms, ${fmt(first.wallMs)} ms |`);
   }
+  if (process.argv.includes('--no-build')) return;
   const b = buildTime();
   console.log(`\n## Build time, ${FILES} files (median of ${quick ? 1 : 3})\n`);
   console.log('| build | time | vs tspc without the plugin |');
