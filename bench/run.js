@@ -4,12 +4,17 @@
  * these machines are shared and noisy, so trust the ratios more than the absolute times).
  *
  *   1. probe cost: a loop of `s += i` profiled vs the same method undecorated, ns per executed
- *      statement, and the floor: a bare loop calling v8.getHeapStatistics()
+ *      statement, and the floor beside it: a bare loop of the heap reading the profiler uses (and
+ *      one of v8.getHeapStatistics(), with what each allocates)
  *   2. the seed's generator example (limit 100000) profiled vs unprofiled
  *   3. the same two workloads under Python's memory_profiler, where /usr/bin/python3 has it
- *   4. build time: tspc with and without the plugin on ~200 generated files
+ *   4. the first @profile in a process (its warm-up), in fresh processes
+ *   5. build time: tspc with and without the plugin on ~200 generated files
  *
- * Usage: node bench/run.js [--quick]     (results are what BENCHMARKS.md records)
+ * 1-4 run for each Node binary given (default: the one running this script), a row each.
+ *
+ * Usage: node bench/run.js [--quick] [--no-build] [path/to/node ...]     (results are what BENCHMARKS.md records;
+ *        --no-build leaves out 5)
  */
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
@@ -20,6 +25,8 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.tmp', 'bench');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
 const quick = process.argv.includes('--quick');
+const NODES = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+if (NODES.length === 0) NODES.push(process.execPath);
 const ROUNDS = quick ? 3 : 7;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, digits = 1) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -62,7 +69,12 @@ const SEED_BODY = `
 const method = (decorator, name, parameter, body) => `  ${decorator}\n  ${name}(${parameter}: number): number {${body}\n  }\n`;
 
 const WORKLOADS = `import { profile, configure } from 'ts-memory-profiler';
-import { getHeapStatistics } from 'v8';
+import { getHeapStatistics, GCProfiler } from 'v8';
+
+/** The heap reading the profiler chose in this process (the same module instance as its own). */
+const readings = require(${JSON.stringify(path.join(ROOT, 'dist', 'runtime', 'readings.js'))});
+export const heapReadingKind: string = readings.heapReadingKind();
+const read: () => number = readings.heapReader();
 
 configure({ stream: { write() { return true; } } });
 
@@ -78,6 +90,13 @@ ${method('@profile({ gc: true })', 'gc', 'n', LOOP_BODY)}
 ${method("@profile({ backend: 'rss' })", 'rss', 'n', LOOP_BODY)}
 ${method('', 'plain', 'n', LOOP_BODY)}
   floor(n: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      s += read();
+    }
+    return s;
+  }
+  floorStats(n: number): number {
     let s = 0;
     for (let i = 0; i < n; i++) {
       const h = getHeapStatistics();
@@ -118,10 +137,24 @@ export function measure(rounds: number, variants: Record<string, () => unknown>)
   }
   console.log(JSON.stringify(times));
 }
+
+/** Bytes a call of f leaves (net change plus what collections freed), and how many collections ran. */
+export function allocation(f: () => unknown, calls: number): { bytes: number; collections: number } {
+  f();
+  const profiler = new GCProfiler();
+  profiler.start();
+  const before = read();
+  f();
+  const after = read();
+  const stats = profiler.stop()!.statistics;
+  let freed = 0;
+  for (const s of stats) freed += s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize;
+  return { bytes: (after - before + freed) / calls, collections: stats.length };
+}
 `;
 
 const CALLS = 10000;
-const DRIVER = (rounds) => `import { Calls, Loop, Seed, measure } from './workloads';
+const DRIVER = (rounds) => `import { Calls, Loop, Seed, measure, allocation, heapReadingKind } from './workloads';
 const loop = new Loop();
 const seed = new Seed();
 const calls = new Calls();
@@ -132,22 +165,38 @@ measure(${rounds}, {
   loopRss: () => loop.rss(${LOOP_N / 10}),
   loopGc: () => loop.gc(${LOOP_N / 10}),
   floor: () => loop.floor(${LOOP_N}),
+  floorStats: () => loop.floorStats(${LOOP_N}),
   seedProfiled: () => seed.profiled(${LIMIT}),
   seedPlain: () => seed.plain(${LIMIT}),
   callsProfiled: () => many((x) => calls.profiled(x)),
   callsPlain: () => many((x) => calls.plain(x)),
 });
+console.log(JSON.stringify({
+  heapReadingKind,
+  floor: allocation(() => loop.floor(${LOOP_N}), ${LOOP_N}),
+  floorStats: allocation(() => loop.floorStats(${LOOP_N}), ${LOOP_N}),
+}));
 `;
 
-function runtimeCost() {
+function buildRuntime() {
   const dir = path.join(OUT, 'runtime');
   write(dir, { 'tsconfig.json': tsconfig(PLUGIN), 'package.json': '{"private":true}', 'src/workloads.ts': WORKLOADS, 'src/driver.ts': DRIVER(ROUNDS) });
   execFileSync(path.join(BIN, 'tspc'), ['-p', dir], { stdio: 'inherit' });
+  return path.join(dir, 'out', 'driver.js');
+}
+
+function runtimeCost(node, driver) {
   // Three processes, each alternating the variants: the median over all rounds of all processes.
   const all = {};
+  const ratios = [];
+  let alloc;
   for (let p = 0; p < 3; p++) {
-    const times = JSON.parse(execFileSync(process.execPath, [path.join(dir, 'out', 'driver.js')], { encoding: 'utf8' }).trim().split('\n').pop());
+    const lines = execFileSync(node, [driver], { encoding: 'utf8' }).trim().split('\n');
+    const times = JSON.parse(lines[lines.length - 2]);
+    alloc = JSON.parse(lines[lines.length - 1]);
     for (const [k, v] of Object.entries(times)) (all[k] ??= []).push(...v);
+    // The probe against the floor of the same round: measured side by side, a second apart.
+    for (let r = 0; r < times.floor.length; r++) ratios.push((times.loopProfiled[r] - times.loopPlain[r]) / (2 * LOOP_N + 3) / (times.floor[r] / LOOP_N));
   }
   const m = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, median(v)]));
   // Statements the profiled loop executes: let s (1), the for header (n + 1), the body (n), return (1).
@@ -155,6 +204,9 @@ function runtimeCost() {
   // The seed: 4 simple statements + the generator line (2 * LIMIT + 2) + the array line (LIMIT + 1) + return.
   const seedProbes = 4 + (2 * LIMIT + 2) + (LIMIT + 1) + 1;
   return {
+    alloc,
+    probeOverFloor: median(ratios),
+    floorStatsNs: m.floorStats / LOOP_N,
     loopProbes,
     seedProbes,
     loopProfiledMs: m.loopProfiled / 1e6,
@@ -245,7 +297,27 @@ function memoryProfiler() {
   };
 }
 
-// ---- 4: build time ----------------------------------------------------------------------------
+// ---- 4: the first @profile in a process ------------------------------------------------------
+
+const FIRST = `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
+const wall = () => Number(process.hrtime.bigint()) / 1e6;
+const { profile } = require(${JSON.stringify(ROOT)});
+const c = cpu(), w = wall();
+profile(function first() { return 1; });
+console.log(JSON.stringify({ cpu: cpu() - c, wall: wall() - w }));
+`;
+
+/** The first @profile's cost (its warm-up), CPU and wall time, median of fresh processes. */
+function firstProfile(node) {
+  const file = path.join(OUT, 'first-profile.js');
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(file, FIRST);
+  const runs = [];
+  for (let p = 0; p < (quick ? 3 : 7); p++) runs.push(JSON.parse(execFileSync(node, [file], { encoding: 'utf8' }).trim()));
+  return { cpuMs: median(runs.map((r) => r.cpu)), wallMs: median(runs.map((r) => r.wall)) };
+}
+
+// ---- 5: build time ----------------------------------------------------------------------------
 
 const FILES = 200;
 
@@ -305,15 +377,12 @@ function buildTime() {
 
 // ---- report -----------------------------------------------------------------------------------
 
-function main() {
-  console.log(`# ts-memory-profiler benchmarks (${quick ? 'quick' : 'full'} run, node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
-  const rt = runtimeCost();
-  const py = memoryProfiler();
-  console.log('## Run-time cost\n');
+function runtimeTable(rt, py) {
   console.log('| workload | unprofiled | profiled | slowdown | cost per executed statement |');
   console.log('|---|---:|---:|---:|---:|');
-  console.log(`| floor: bare loop of v8.getHeapStatistics() | | | | ${fmt(rt.floorNs)} ns per call |`);
-  console.log(`| loop of \`s += i\`, n = 1e6 (${rt.loopProbes.toLocaleString('en-US')} statements) | ${fmt(rt.loopPlainMs)} ms | ${fmt(rt.loopProfiledMs)} ms | ${fmt(rt.loopSlowdown)}x | ${fmt(rt.probeNs)} ns (${fmt(rt.probeNs / rt.floorNs, 2)}x the floor) |`);
+  console.log(`| floor: bare loop of the heap reading (${rt.alloc.heapReadingKind}) | | | | ${fmt(rt.floorNs)} ns per call |`);
+  console.log(`| bare loop of v8.getHeapStatistics() | | | | ${fmt(rt.floorStatsNs)} ns per call, ${fmt(rt.alloc.floorStats.bytes, 0)} B left per call |`);
+  console.log(`| loop of \`s += i\`, n = 1e6 (${rt.loopProbes.toLocaleString('en-US')} statements) | ${fmt(rt.loopPlainMs)} ms | ${fmt(rt.loopProfiledMs)} ms | ${fmt(rt.loopSlowdown)}x | ${fmt(rt.probeNs)} ns (${fmt(rt.probeOverFloor, 2)}x the floor) |`);
   console.log(`| loop of \`s += i\`, n = 1e5, backend 'rss' | ${fmt(rt.loopPlainMs / 10, 2)} ms | ${fmt(rt.rssMs)} ms | ${fmt(rt.rssMs / (rt.loopPlainMs / 10), 0)}x | ${fmt(rt.rssProbeNs)} ns |`);
   console.log(`| loop of \`s += i\`, n = 1e5, \`gc: true\` | ${fmt(rt.loopPlainMs / 10, 2)} ms | ${fmt(rt.gcMs)} ms | ${fmt(rt.gcMs / (rt.loopPlainMs / 10), 0)}x | ${fmt(rt.gcProbeNs)} ns |`);
   console.log(`| seed generator example, limit ${LIMIT} (${rt.seedProbes.toLocaleString('en-US')} statements) | ${fmt(rt.seedPlainMs)} ms | ${fmt(rt.seedProfiledMs)} ms | ${fmt(rt.seedSlowdown)}x | ${fmt(rt.seedProbeNs)} ns |`);
@@ -325,6 +394,30 @@ function main() {
   } else {
     console.log('\n(memory_profiler is not installed for /usr/bin/python3: `apt-get install python3-memory-profiler` to compare.)');
   }
+}
+
+function main() {
+  console.log(`# ts-memory-profiler benchmarks (${quick ? 'quick' : 'full'} run, ${new Date().toISOString().slice(0, 10)})\n`);
+  const driver = buildRuntime();
+  const rows = [];
+  for (const node of NODES) {
+    const version = execFileSync(node, ['-p', 'process.version + " (V8 " + process.versions.v8.split("-")[0] + ")"'], { encoding: 'utf8' }).trim();
+    const rt = runtimeCost(node, driver);
+    const py = memoryProfiler();
+    const first = firstProfile(node);
+    rows.push({ version, rt, py, first });
+    console.log(`## Run-time cost, Node ${version}\n`);
+    runtimeTable(rt, py);
+    console.log('');
+  }
+  console.log('## Per Node version\n');
+  console.log('| Node | heap reading | its cost (floor) | collections in 1e6 readings | getHeapStatistics(): cost, B left a call | probe | probe / floor | memory_profiler per line | first @profile: CPU, wall |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { version, rt, py, first } of rows) {
+    const a = rt.alloc;
+    console.log(`| ${version} | ${a.heapReadingKind} | ${fmt(rt.floorNs)} ns | ${a.floor.collections} | ${fmt(rt.floorStatsNs)} ns, ${fmt(a.floorStats.bytes, 0)} B | ${fmt(rt.probeNs)} ns | ${fmt(rt.probeOverFloor, 2)}x | ${py ? fmt(py.lineNs / 1000) + ' µs' : '–'} | ${fmt(first.cpuMs)} ms, ${fmt(first.wallMs)} ms |`);
+  }
+  if (process.argv.includes('--no-build')) return;
   const b = buildTime();
   console.log(`\n## Build time, ${FILES} files (median of ${quick ? 1 : 3})\n`);
   console.log('| build | time | vs tspc without the plugin |');

@@ -10,7 +10,7 @@
  * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
  */
 import { GcRecorder } from './gc';
-import { exposeGc, heapReading, type Backend } from './readings';
+import { exposeGc, heapReader, heapReading, type Backend } from './readings';
 import type { LineTable, ProfileOptions } from './types';
 
 /**
@@ -283,9 +283,9 @@ let warm = false;
 let warmForGc = false;
 
 /**
- * Gets the probe optimised before any profiled call, so it stops allocating: until V8 inlines
- * `getHeapStatistics`, each reading leaves a ~600-byte object behind. Runs batches of probes until
- * two batches in a row allocate nothing (about 20k probes, a few ms), at most 200 batches. With
+ * Gets the probe optimised before any profiled call, so it stops allocating: until V8 optimises it,
+ * each probe leaves a few boxed numbers behind. Runs batches of probes until two batches in a row
+ * allocate nothing (3-20 batches: 10-40 ms of CPU, most of it V8 compiling), at most 200. With
  * `gc: true` (the first time it is used) the same for the probe's other path, which records each
  * reading's time: until it is optimised it allocates more than the one heap number it accounts for.
  */
@@ -295,10 +295,11 @@ export function warmUp(gc = false): void {
   else warm = true;
   const table: LineTable = { file: '', name: '', static: false, entry: 1, first: 1, lines: ['', '', '', ''] };
   const site: Site = { own: {}, table, describe: () => '', origin: new Error() };
-  const frame = new Frame(site);
+  const frame = new Frame(site, heapReader());
   const recorder = gc ? new GcRecorder() : null;
   frame.gc = recorder;
   frame.begin(table);
+  const start = heapReading();
   let quiet = 0;
   for (let batch = 0; batch < 200 && quiet < 2; batch++) {
     const before = heapReading();
@@ -316,12 +317,20 @@ export function warmUp(gc = false): void {
   }
   frame.end(heapReading());
   recorder?.stop();
-  collectYoungGarbage();
+  if (heapReading() - start > WARM_UP_GARBAGE) collectYoungGarbage();
 }
 
 /**
- * The warm-up leaves a few MB of young garbage; without a scavenge now, the first profiled call would
- * pay for it with a negative increment on whatever line the scavenge falls in.
+ * Young garbage the warm-up may leave for the program's own next scavenge: 0.1-0.8 MB with the
+ * buffer reading. Above it (getHeapStatistics() on Node 22/24 left several MB) a scavenge now costs
+ * less than the drop it would otherwise put on some line of the first profiled call (a new context
+ * for `gc` and the scavenge: 3-60 ms, more than the warm-up itself on Node 24 and 26).
+ */
+const WARM_UP_GARBAGE = 2 * 2 ** 20;
+
+/**
+ * Without a scavenge now, the first profiled call would pay for the warm-up's garbage with a
+ * negative increment on whatever line the scavenge falls in.
  */
 function collectYoungGarbage(): void {
   try {
