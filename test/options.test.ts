@@ -220,6 +220,26 @@ test('TS_MEMORY_PROFILER=off: no report, the same output', () => {
   assert.is(result.stderr, '');
 });
 
+test('TS_MEMORY_PROFILER: every usual off spelling turns profiling off, whatever its case and spaces', () => {
+  for (const value of ['disabled', 'none', ' off', 'OFF ', 'No', ' false\n', '0', 'Disabled']) {
+    const result = runAlone(ALONE('@profile'), { env: { TS_MEMORY_PROFILER: value } });
+    assert.is(result.stdout, '3 3\n', JSON.stringify(value));
+    assert.is(result.stderr, '', JSON.stringify(value));
+  }
+});
+
+test('TS_MEMORY_PROFILER: an on spelling profiles quietly; a value not understood profiles and says one line', () => {
+  for (const value of ['on', ' 1', 'TRUE', '']) {
+    const result = runAlone(ALONE('@profile'), { env: { TS_MEMORY_PROFILER: value } });
+    assert.is(result.stdout.split('Filename: ').length - 1, 2, JSON.stringify(value));
+    assert.is(result.stderr, '', JSON.stringify(value));
+  }
+  const result = runAlone(ALONE('@profile'), { env: { TS_MEMORY_PROFILER: 'of' } });
+  assert.is(result.status, 0);
+  assert.is(result.stdout.split('Filename: ').length - 1, 2);
+  assert.is(result.stderr, 'ts-memory-profiler: TS_MEMORY_PROFILER="of" is not understood, profiling stays on (off: off, 0, false, no, disabled, none; on: on, 1, true, yes, enabled)\n');
+});
+
 test('without the transformer: a report of the decorator line only, and the hint on stderr once', () => {
   const result = runAlone(ALONE('@profile'), { transform: false });
   assert.is(result.status, 0);
