@@ -1,9 +1,10 @@
 /**
  * Every instrumented method's line table, kept here and published with reflect-metadata so other
- * tools can find instrumented methods. The transformer emits a `static { register(this, ...) }` block
+ * tools can find instrumented methods (through reflect-metadata's API, without installing it on the
+ * global `Reflect`: see metadata.ts). The transformer emits a `static { register(this, ...) }` block
  * in each class with profiled members.
  */
-import 'reflect-metadata';
+import { defineMetadata } from './metadata';
 import { describeError, sayOnce } from './problems';
 import type { LineTable } from './types';
 
@@ -21,7 +22,7 @@ export function register(cls: Function, ...lineTables: LineTable[]): void {
     tables.add(table);
     if (table.key === undefined) continue;
     try {
-      Reflect.defineMetadata(LINES_METADATA_KEY, table, table.static ? cls : cls.prototype, table.key);
+      defineMetadata(LINES_METADATA_KEY, table, table.static ? cls : cls.prototype, table.key);
     } catch (error) {
       // Never let the profiler break a class definition (a frozen prototype, a replaced Reflect).
       sayOnce('metadata', `could not publish the line table of ${table.name}: ${describeError(error)}`);

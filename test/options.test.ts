@@ -255,6 +255,36 @@ test('without the transformer: a report of the decorator line only, and the hint
   assert.match(result.stderr, /Subject\.work was not instrumented.*"plugins": \[\{ "transform": "ts-memory-profiler\/transformer" \}\]/);
 });
 
+test('importing the package changes no globals: no Reflect.getMetadata & co., with or without TS_MEMORY_PROFILER=off', () => {
+  const script =
+    "const keys = () => JSON.stringify(Reflect.ownKeys(Reflect).map(String)); const before = keys(); require('ts-memory-profiler'); console.log(typeof Reflect.getMetadata, typeof Reflect.defineMetadata, keys() === before)";
+  for (const value of ['', 'off']) {
+    const output = execFileSync(process.execPath, ['-e', script], {
+      cwd: writeProject({ 'x.txt': '' }),
+      encoding: 'utf8',
+      env: { ...process.env, TS_MEMORY_PROFILER: value },
+    });
+    assert.is(output, 'undefined undefined true\n', value);
+  }
+});
+
+test('a profiled class installs no global Reflect API; a program that loads reflect-metadata later reads the line tables through it', () => {
+  const result = runAlone(`import { profile } from 'ts-memory-profiler';
+class Subject {
+  @profile({ stream: { write: () => true } })
+  work(): number {
+    return 3;
+  }
+}
+console.log(new Subject().work(), typeof (Reflect as any).getMetadata);
+require('reflect-metadata');
+const table = (Reflect as any).getMetadata('ts-memory-profiler:lines', Subject.prototype, 'work');
+console.log(table.name, table.entry);
+`);
+  assert.is(result.stderr, '');
+  assert.is(result.stdout, '3 undefined\nSubject.work 3\n');
+});
+
 test('the package loads and profiles from a plain node process (no test harness)', () => {
   const output = execFileSync(process.execPath, ['-e', "const { profile } = require('ts-memory-profiler'); console.log(typeof profile)"], {
     cwd: writeProject({ 'x.txt': '' }),
