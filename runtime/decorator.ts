@@ -13,6 +13,7 @@ import { warmUp, type Site } from './frame';
 import { callGenerator } from './generator';
 import { copyDecorations } from './metadata';
 import { validateOptions } from './options';
+import { registerMember } from './registry';
 import { disabledByEnvironment } from './settings';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -115,6 +116,7 @@ function decorateLegacy(target: object, key: Key, descriptor: PropertyDescriptor
   const owner = (isStatic ? (target as Function).name : (target as { constructor?: Function }).constructor?.name) || '<anonymous>';
   const member = `${owner}.${String(key)}`;
   if (descriptor === undefined || typeof descriptor !== 'object') throw notAMethod(`a property (${member})`);
+  if (decorating !== undefined) registerMember(target, decorating);
   if (disabledByEnvironment) return descriptor;
   if (typeof descriptor.value === 'function') {
     const where = site(own, origin, () => member, tableFor(''));
