@@ -26,7 +26,11 @@ interface StandardContext {
   private?: boolean;
 }
 
-const isKey = (v: unknown): v is Key => typeof v === 'string' || typeof v === 'symbol';
+/**
+ * TypeScript's `__decorate` passes a numeric method name (`42() {}`) as a number; reflect-metadata's
+ * `Reflect.decorate`, which the helper calls instead when it is installed, as a string.
+ */
+const isKey = (v: unknown): v is Key => typeof v === 'string' || typeof v === 'symbol' || typeof v === 'number';
 
 function isLegacyCall(args: unknown[]): args is [object, Key, PropertyDescriptor | undefined] {
   const [target, key] = args;

@@ -26,9 +26,21 @@ function load(): NoConflict | null {
   return api;
 }
 
+/**
+ * The API to use: the global one when the program installed it (`import 'reflect-metadata'`, 0.2 or
+ * an older 0.1 that keeps its own store, as Nest 10 apps may have), else no-conflict's.
+ */
+function metadataApi(): NoConflict | null {
+  const reflect = Reflect as unknown as Partial<NoConflict>;
+  if (typeof reflect.defineMetadata === 'function' && typeof reflect.getOwnMetadataKeys === 'function' && typeof reflect.getOwnMetadata === 'function') {
+    return reflect as NoConflict;
+  }
+  return load();
+}
+
 /** `Reflect.defineMetadata(key, value, target, property)` through reflect-metadata's own API. */
 export function defineMetadata(key: string, value: unknown, target: object, property: string | symbol): void {
-  load()?.defineMetadata(key, value, target, property);
+  metadataApi()?.defineMetadata(key, value, target, property);
 }
 
 const REGISTRY = Symbol.for('@reflect-metadata:registry');
@@ -58,7 +70,7 @@ export function copyDecorations(original: Function, wrapper: Function): void {
     }
   }
   if (!metadataInUse()) return;
-  const metadata = load();
+  const metadata = metadataApi();
   if (metadata === null) return;
   try {
     for (const key of metadata.getOwnMetadataKeys(original)) {
