@@ -17,14 +17,27 @@ import type { LineTable } from './types';
 /**
  * Methods whose body owns its calls: the decorator returned the instrumented method itself (no
  * wrapper, so a recursive method takes one stack frame a level), and its body opens each call's
- * frame in its first statement. Keyed by line table; one site a table (see decorator.ts).
+ * frame in its first statement. Keyed by line table: one site a table, as the body knows only its
+ * table (see decorator.ts).
+ *
+ * A class evaluated again (a factory, a mixin, a class declared in a function) runs the same body
+ * with the same table: when its `@profile` has the same options, its methods share the first
+ * evaluation's site and stay unwrapped too, so what other decorators did to them (a WeakMap keyed
+ * by the method, metadata) is untouched. With other options (`@profile({ stream: s })`, `s` a
+ * parameter of the factory) the body cannot tell which site is its own: that evaluation is wrapped.
  */
 const owners = new WeakMap<LineTable, Site>();
 
 export function ownCalls(table: LineTable, site: Site): boolean {
-  if (owners.has(table)) return false;
+  const owner = owners.get(table);
+  if (owner !== undefined) return sameOptions(owner.own, site.own);
   owners.set(table, site);
   return true;
+}
+
+function sameOptions(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && a[key] === b[key]);
 }
 
 /**

@@ -11,7 +11,9 @@
 import { callProfiled, ownCalls } from './call';
 import { warmUp, type Site } from './frame';
 import { callGenerator } from './generator';
+import { copyDecorations } from './metadata';
 import { validateOptions } from './options';
+import { registerMember } from './registry';
 import { disabledByEnvironment } from './settings';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -24,7 +26,11 @@ interface StandardContext {
   private?: boolean;
 }
 
-const isKey = (v: unknown): v is Key => typeof v === 'string' || typeof v === 'symbol';
+/**
+ * TypeScript's `__decorate` passes a numeric method name (`42() {}`) as a number; reflect-metadata's
+ * `Reflect.decorate`, which the helper calls instead when it is installed, as a string.
+ */
+const isKey = (v: unknown): v is Key => typeof v === 'string' || typeof v === 'symbol' || typeof v === 'number';
 
 function isLegacyCall(args: unknown[]): args is [object, Key, PropertyDescriptor | undefined] {
   const [target, key] = args;
@@ -114,17 +120,22 @@ function decorateLegacy(target: object, key: Key, descriptor: PropertyDescriptor
   const owner = (isStatic ? (target as Function).name : (target as { constructor?: Function }).constructor?.name) || '<anonymous>';
   const member = `${owner}.${String(key)}`;
   if (descriptor === undefined || typeof descriptor !== 'object') throw notAMethod(`a property (${member})`);
+  if (decorating !== undefined) registerMember(target, decorating);
   if (disabledByEnvironment) return descriptor;
   if (typeof descriptor.value === 'function') {
     const where = site(own, origin, () => member, tableFor(''));
     return ownsItsCalls(descriptor.value, where) ? descriptor : { ...descriptor, value: wrap(descriptor.value, where) };
   }
   if (descriptor.get === undefined && descriptor.set === undefined) throw notAMethod(`a property (${member})`);
-  // One decorator on an accessor pair: both halves are profiled.
-  const wrapped = { ...descriptor };
-  if (descriptor.get) wrapped.get = wrap(descriptor.get, site(own, origin, () => `${owner}.get ${String(key)}`, tableFor('get ')));
-  if (descriptor.set) wrapped.set = wrap(descriptor.set, site(own, origin, () => `${owner}.set ${String(key)}`, tableFor('set ')));
-  return wrapped;
+  // One decorator on an accessor pair: both halves are profiled; an instrumented half keeps its function.
+  const profiled = (half: Function, prefix: 'get ' | 'set '): Function => {
+    const where = site(own, origin, () => `${owner}.${prefix}${String(key)}`, tableFor(prefix));
+    return ownsItsCalls(half, where) ? half : wrap(half, where);
+  };
+  const get = descriptor.get && profiled(descriptor.get, 'get ');
+  const set = descriptor.set && profiled(descriptor.set, 'set ');
+  if (get === descriptor.get && set === descriptor.set) return descriptor;
+  return { ...descriptor, get: get as PropertyDescriptor['get'], set: set as PropertyDescriptor['set'] };
 }
 
 function decorateStandard(value: Function, context: StandardContext, own: Readonly<ProfileOptions>, origin: Error): Function | undefined {
@@ -138,13 +149,16 @@ function decorateStandard(value: Function, context: StandardContext, own: Readon
     return `${owner || '<anonymous>'}.${prefix}${String(context.name)}`;
   };
   const where = site(own, origin, describe, tableFor(prefix));
-  return kind === 'method' && ownsItsCalls(value, where) ? undefined : wrap(value, where);
+  return ownsItsCalls(value, where) ? undefined : wrap(value, where);
 }
 
 /**
- * An instrumented method that is not a generator needs no wrapper: its body opens and ends each call
- * itself, so a recursive method takes one stack frame a level, not four. Not when its table already
- * has a site (a class expression evaluated again): that one is wrapped.
+ * An instrumented method or accessor that is not a generator needs no wrapper: its body opens and
+ * ends each call itself, so a recursive method takes one stack frame a level, not four, and whatever
+ * decorators below `@profile` did with the function (MobX's `@computed` keeps the getter it was
+ * given and calls it itself; a WeakMap keyed by the method) still holds. A class evaluated again
+ * shares the first evaluation's site when its options are the same; otherwise it is wrapped (see
+ * call.ts, ownCalls).
  */
 function ownsItsCalls(method: Function, where: Site): boolean {
   if (where.table === undefined || generatorKind(method) !== undefined || !ownCalls(where.table, where)) return false;
@@ -193,6 +207,7 @@ function profileFunction(original: Function, where: Error): Function {
   };
   keepNameAndLength(constructible, original);
   constructible.prototype = (original as { prototype: unknown }).prototype;
+  copyDecorations(original, constructible);
   return constructible;
 }
 
@@ -206,7 +221,8 @@ function site(own: Readonly<ProfileOptions>, origin: Error, describe: (thisArg: 
 }
 
 /**
- * The wrapper keeps the method's name and length, and, being a method itself, cannot be `new`ed either.
+ * The wrapper keeps the method's name and length, its own properties and reflect-metadata, and, being
+ * a method itself, cannot be `new`ed either.
  * It keeps the original's kind for code that looks (`fn instanceof GeneratorFunction`,
  * `fn.constructor.name === 'AsyncFunction'`), and a generator's `prototype`, which its generator
  * objects inherit.
@@ -230,6 +246,9 @@ function wrap<F extends Function>(original: F, where: Site): F {
   const kindOf = Object.getPrototypeOf(original);
   if (kindOf !== Object.getPrototypeOf(wrapper)) Object.setPrototypeOf(wrapper, kindOf);
   if (kind !== undefined) Object.defineProperty(wrapper, 'prototype', { value: (original as { prototype?: unknown }).prototype, writable: true });
+  // What decorators applied before @profile put on the function (NestJS's routes and guards are
+  // reflect-metadata on it) is read from whatever function ends up on the class: the wrapper.
+  copyDecorations(original, wrapper);
   return wrapper as unknown as F;
 }
 

@@ -3,11 +3,34 @@
  * option at a call: the decorator's own value, then `configure`'s, then the built-in default.
  */
 import { validateOptions } from './options';
+import { sayOnce } from './problems';
 import type { Backend } from './readings';
 import type { ProfileOptions, ReportStream } from './types';
 
-/** `TS_MEMORY_PROFILER=off` (or `0`, `false`): every `@profile` leaves its method as it was. */
-export const disabledByEnvironment = /^(off|0|false|no)$/i.test(process.env.TS_MEMORY_PROFILER ?? '');
+const OFF = /^(off|0|false|no|disabled|none)$/i;
+const ON = /^(on|1|true|yes|enabled|)$/i;
+
+/**
+ * `TS_MEMORY_PROFILER=off` (or `0`, `false`, `no`, `disabled`, `none`; any case, spaces around
+ * ignored): every `@profile` leaves its method as it was. A value that is neither an off nor an on
+ * spelling keeps profiling, and says so once on stderr rather than being silently taken either way.
+ */
+export function readSwitch(value: string | undefined): { off: boolean; unknown?: string } {
+  const word = (value ?? '').trim();
+  if (OFF.test(word)) return { off: true };
+  if (ON.test(word)) return { off: false };
+  return { off: false, unknown: value };
+}
+
+const environmentSwitch = readSwitch(process.env.TS_MEMORY_PROFILER);
+if (environmentSwitch.unknown !== undefined) {
+  sayOnce(
+    'environment-switch',
+    `TS_MEMORY_PROFILER=${JSON.stringify(environmentSwitch.unknown)} is not understood, profiling stays on (off: off, 0, false, no, disabled, none; on: on, 1, true, yes, enabled)`,
+  );
+}
+
+export const disabledByEnvironment = environmentSwitch.off;
 
 let configured: Readonly<ProfileOptions> = Object.freeze({});
 

@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LINES_METADATA_KEY, configure, profile, registeredLineTables, type LineTable } from 'ts-memory-profiler';
-import { compile, profileRun, writeProject } from './helpers/compile';
+import { ROOT, compile, profileRun, writeProject } from './helpers/compile';
 
 const throwsTypeError = (fn: () => unknown, pattern: RegExp) => {
   try {
@@ -220,6 +220,71 @@ test('TS_MEMORY_PROFILER=off: no report, the same output', () => {
   assert.is(result.stderr, '');
 });
 
+test('stdout piped to a reader that goes away (| head -3): the program ends as it would unprofiled, exit 0, one line on stderr', () => {
+  const source = `import { profile } from 'ts-memory-profiler';
+class Subject {
+  @profile
+  work(): number {
+    const list = [1, 2, 3];
+    return list.length;
+  }
+}
+async function main() {
+  console.log('start');
+  let sum = 0;
+  for (let i = 0; i < 40; i++) {
+    sum += new Subject().work();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  process.stderr.write('done ' + sum + '\\n');
+}
+main();
+`;
+  const compiled = compile(source);
+  assert.equal(compiled.diagnostics, []);
+  const dir = writeProject({ 'app.js': compiled.js, 'app.ts': source });
+  const cli = path.join(ROOT, 'dist/cli/main.js');
+  for (const [command, value] of [['node app.js', ''], ['node app.js', 'off'], [`node ${cli} run app.ts`, ''], [`node ${cli} run app.ts`, 'off']]) {
+    const result = spawnSync('bash', ['-c', `${command} | head -3 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, TS_MEMORY_PROFILER: value, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` },
+    });
+    const lines = result.stderr.split('\n').filter(Boolean);
+    assert.is(lines[lines.length - 1], 'exit 0', `${command} ${value}: ${result.stderr}`);
+    assert.ok(lines.includes('done 120'), result.stderr);
+    const ours = lines.filter((l) => l.startsWith('ts-memory-profiler:'));
+    const node = lines.filter((l) => !l.startsWith('ts-memory-profiler:') && l !== 'done 120' && !l.startsWith('exit '));
+    // Node 26 says once that module.register() (the loader's) is deprecated; nothing else may show.
+    assert.ok(node.every((l) => /DEP0205|--trace-deprecation/.test(l)), result.stderr);
+    if (value === 'off') assert.is(ours.length, 0, result.stderr);
+    else {
+      assert.is(ours.length, 1, result.stderr);
+      assert.match(ours[0], /^ts-memory-profiler: the report stream failed, reports are lost: Error: write EPIPE$/);
+    }
+  }
+});
+
+test('TS_MEMORY_PROFILER: every usual off spelling turns profiling off, whatever its case and spaces', () => {
+  for (const value of ['disabled', 'none', ' off', 'OFF ', 'No', ' false\n', '0', 'Disabled']) {
+    const result = runAlone(ALONE('@profile'), { env: { TS_MEMORY_PROFILER: value } });
+    assert.is(result.stdout, '3 3\n', JSON.stringify(value));
+    assert.is(result.stderr, '', JSON.stringify(value));
+  }
+});
+
+test('TS_MEMORY_PROFILER: an on spelling profiles quietly; a value not understood profiles and says one line', () => {
+  for (const value of ['on', ' 1', 'TRUE', '']) {
+    const result = runAlone(ALONE('@profile'), { env: { TS_MEMORY_PROFILER: value } });
+    assert.is(result.stdout.split('Filename: ').length - 1, 2, JSON.stringify(value));
+    assert.is(result.stderr, '', JSON.stringify(value));
+  }
+  const result = runAlone(ALONE('@profile'), { env: { TS_MEMORY_PROFILER: 'of' } });
+  assert.is(result.status, 0);
+  assert.is(result.stdout.split('Filename: ').length - 1, 2);
+  assert.is(result.stderr, 'ts-memory-profiler: TS_MEMORY_PROFILER="of" is not understood, profiling stays on (off: off, 0, false, no, disabled, none; on: on, 1, true, yes, enabled)\n');
+});
+
 test('without the transformer: a report of the decorator line only, and the hint on stderr once', () => {
   const result = runAlone(ALONE('@profile'), { transform: false });
   assert.is(result.status, 0);
@@ -233,6 +298,36 @@ test('without the transformer: a report of the decorator line only, and the hint
   assert.match(result.stdout, /\n3 3\n$/);
   assert.is(result.stderr.split('\n').filter(Boolean).length, 1);
   assert.match(result.stderr, /Subject\.work was not instrumented.*"plugins": \[\{ "transform": "ts-memory-profiler\/transformer" \}\]/);
+});
+
+test('importing the package changes no globals: no Reflect.getMetadata & co., with or without TS_MEMORY_PROFILER=off', () => {
+  const script =
+    "const keys = () => JSON.stringify(Reflect.ownKeys(Reflect).map(String)); const before = keys(); require('ts-memory-profiler'); console.log(typeof Reflect.getMetadata, typeof Reflect.defineMetadata, keys() === before)";
+  for (const value of ['', 'off']) {
+    const output = execFileSync(process.execPath, ['-e', script], {
+      cwd: writeProject({ 'x.txt': '' }),
+      encoding: 'utf8',
+      env: { ...process.env, TS_MEMORY_PROFILER: value },
+    });
+    assert.is(output, 'undefined undefined true\n', value);
+  }
+});
+
+test('a profiled class installs no global Reflect API; a program that loads reflect-metadata later reads the line tables through it', () => {
+  const result = runAlone(`import { profile } from 'ts-memory-profiler';
+class Subject {
+  @profile({ stream: { write: () => true } })
+  work(): number {
+    return 3;
+  }
+}
+console.log(new Subject().work(), typeof (Reflect as any).getMetadata);
+require('reflect-metadata');
+const table = (Reflect as any).getMetadata('ts-memory-profiler:lines', Subject.prototype, 'work');
+console.log(table.name, table.entry);
+`);
+  assert.is(result.stderr, '');
+  assert.is(result.stdout, '3 undefined\nSubject.work 3\n');
 });
 
 test('the package loads and profiles from a plain node process (no test harness)', () => {

@@ -17,8 +17,9 @@
  *   not generator) one hands its caller's line back when it returns (`save` / `restore`), so the rest
  *   of the caller's line is charged to the caller, not to the callback's last line;
  * - a concise arrow body `x => expr` is charged to the line of `expr`;
- * - in a profiled async generator's own body, `yield x` becomes `yield __mp.__yielding(frame, x)`:
- *   the frame stops recording while the consumer has the value (a sync generator's wrapper does that);
+ * - in a profiled generator's own body, `yield x` becomes `yield __mp.__yielding(frame, x)`: the
+ *   frame stops recording while the consumer has the value (a sync generator's wrapper also does it
+ *   after each step, but a generator method that another decorator wrapped first gets no such wrapper);
  * - nothing in the profiled method's own parameter list: it runs before the frame exists.
  */
 import type * as ts from 'typescript';
@@ -59,7 +60,7 @@ export class Instrumenter {
   private loops: Loop[] = [];
   /** Labels written directly on the loop about to be visited. */
   private labels: string[] = [];
-  /** In a profiled async generator's own body (not in functions inside it): its frame, for `yield`. */
+  /** In a profiled generator's own body (not in functions inside it): its frame, for `yield`. */
   private yieldFrame: ts.Identifier | undefined;
   /** `profile(function () {...})` calls, by the call. */
   private readonly calls: ReadonlyMap<ts.Node, Target>;
@@ -222,7 +223,7 @@ export class Instrumenter {
     this.frame = frame;
     try {
       return this.inFunction(() => {
-        if (isAsync(tsi, fn) && isGenerator(fn)) this.yieldFrame = frame;
+        if (isGenerator(fn)) this.yieldFrame = frame;
         const original = fn.body!;
         let prologue: ts.Statement[] = [];
         let probed: ts.Statement[];

@@ -25,6 +25,8 @@ export interface CompileOptions {
   name?: string;
   /** Type-check too and return the compiler's own errors (slower). */
   check?: boolean;
+  /** The compiler's target (default ES2022). */
+  target?: ts.ScriptTarget;
 }
 
 export interface Compiled {
@@ -38,7 +40,7 @@ const libCache = new Map<string, ts.SourceFile>();
 
 function compilerOptions(options: CompileOptions): ts.CompilerOptions {
   return {
-    target: ts.ScriptTarget.ES2022,
+    target: options.target ?? ts.ScriptTarget.ES2022,
     module: options.esm ? ts.ModuleKind.NodeNext : ts.ModuleKind.CommonJS,
     moduleResolution: options.esm ? ts.ModuleResolutionKind.NodeNext : ts.ModuleResolutionKind.Node10,
     experimentalDecorators: !!options.legacy,
