@@ -48,11 +48,7 @@ function transformFile(tsi: typeof ts, context: ts.TransformationContext, file: 
   const statements = tsi.visitNodes(file.statements, instrumenter.visit, tsi.isStatement);
 
   // After the user's own import of the package: the same module, loaded at the same point.
-  const runtimeImport = f.createImportDeclaration(
-    undefined,
-    f.createImportClause(false, undefined, f.createNamespaceImport(runtime)),
-    f.createStringLiteral(imported.specifier),
-  );
+  const runtimeImport = runtimeAccess(tsi, context.getCompilerOptions(), file, imported.specifier, runtime);
   const tablesDeclaration = f.createVariableStatement(
     undefined,
     f.createVariableDeclarationList(
@@ -65,6 +61,38 @@ function transformFile(tsi: typeof ts, context: ts.TransformationContext, file: 
     ? statements.findIndex((s) => tsi.getOriginalNode(s) === imported.declaration) + 1
     : statements.reduce((last, s, i) => (tsi.isImportDeclaration(s) || (tsi.isExpressionStatement(s) && tsi.isStringLiteral(s.expression) && last === i) ? i + 1 : last), 0);
   return f.updateSourceFile(file, [...statements.slice(0, at), runtimeImport, tablesDeclaration, ...statements.slice(at)]);
+}
+
+/**
+ * How the file reaches the runtime. A module (it imports or exports something) gets an import, which
+ * TypeScript's own module transform turns into what the module kind needs (`require` for CommonJS).
+ * A script (no import or export: `/** @profile *\/` needs none) is left alone by that transform, so an
+ * import would stay an import: a syntax error in CommonJS, and it would make Node run the file as an
+ * ES module. A script compiled to CommonJS gets `const __mp = require(...)` instead and stays a script
+ * (no "use strict", no `exports`); one compiled to an ES module kind gets the import, as its output is
+ * run as an ES module.
+ */
+function runtimeAccess(tsi: typeof ts, options: ts.CompilerOptions, file: ts.SourceFile, specifier: string, name: ts.Identifier): ts.Statement {
+  const f = tsi.factory;
+  if (tsi.isExternalModule(file) || !emitsCommonJS(tsi, options, file)) {
+    return f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(name)), f.createStringLiteral(specifier));
+  }
+  const required = f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(specifier)]);
+  return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, required)], tsi.NodeFlags.Const));
+}
+
+/** Whether the file's JavaScript is CommonJS, as TypeScript decides it from the module option. */
+function emitsCommonJS(tsi: typeof ts, options: ts.CompilerOptions, file: ts.SourceFile): boolean {
+  const K = tsi.ModuleKind;
+  const kind = options.module ?? ((options.target ?? tsi.ScriptTarget.ES5) >= tsi.ScriptTarget.ES2015 ? K.ES2015 : K.CommonJS);
+  if (kind === K.None || kind === K.CommonJS || kind === K.AMD || kind === K.UMD) return true;
+  const extension = /\.([mc]?)tsx?$/i.exec(file.fileName)?.[1]?.toLowerCase();
+  if (kind >= K.Node16 && kind <= K.NodeNext) {
+    if (extension) return extension === 'c';
+    return file.impliedNodeFormat !== K.ESNext;
+  }
+  // ES2015 to ESNext, System, Preserve: the output keeps ES module syntax (a .cts under Preserve is CommonJS).
+  return kind === K.Preserve && extension === 'c';
 }
 
 /** Every node on the way from the file to a target, so the visitor can skip the rest of the file. */
