@@ -204,4 +204,23 @@ test('tspc, module nodenext, "type": "module": a script with /** @profile */ get
   assert.ok(output.startsWith('Filename: src/app.ts\n') && output.endsWith('\n42\n'), output);
 });
 
+test('the build holds no absolute path: two checkouts build the same JavaScript, and a moved build reports where its sources now are', () => {
+  const files = { 'package.json': '{"private":true}', 'tsconfig.json': tsconfig(false, false), 'src/app.ts': PROGRAM, 'src/lib/tool.ts': PROGRAM };
+  const first = writeProject(files);
+  const second = writeProject(files);
+  for (const dir of [first, second]) execFileSync(TSPC, ['-p', dir], { cwd: dir, stdio: 'pipe' });
+  for (const js of ['app.js', path.join('lib', 'tool.js')]) {
+    const a = fs.readFileSync(path.join(first, 'out', js), 'utf8');
+    assert.not.ok(a.includes(first), `${js} holds no absolute path`);
+    assert.is(a, fs.readFileSync(path.join(second, 'out', js), 'utf8'), `${js} is the same in both checkouts`);
+  }
+  // The build copied to another machine's directory, its build directory gone.
+  const moved = `${first}-moved`;
+  fs.renameSync(first, moved);
+  const run = (js: string, cwd: string) => execFileSync(process.execPath, [path.join(moved, 'out', js)], { cwd, encoding: 'utf8' });
+  assert.match(run('app.js', moved), /^Filename: src\/app\.ts\n/);
+  assert.match(run(path.join('lib', 'tool.js'), moved), /^Filename: src\/lib\/tool\.ts\n/);
+  assert.match(run('app.js', path.join(moved, 'out')), `Filename: ${path.join(moved, 'src', 'app.ts')}\n`);
+});
+
 test.run();

@@ -9,6 +9,7 @@ import { diagnoser } from './diagnostics';
 import { findProfileImport } from './imports';
 import { Instrumenter } from './instrument';
 import { lineTable, tableLiteral } from './line-table';
+import { moduleLocation, sourcePaths } from './source-path';
 import { findTargets, type Target } from './targets';
 
 export interface TransformOptions {
@@ -48,19 +49,25 @@ function transformFile(tsi: typeof ts, context: ts.TransformationContext, file: 
   const statements = tsi.visitNodes(file.statements, instrumenter.visit, tsi.isStatement);
 
   // After the user's own import of the package: the same module, loaded at the same point.
-  const runtimeImport = runtimeAccess(tsi, context.getCompilerOptions(), file, imported.specifier, runtime);
-  const tablesDeclaration = f.createVariableStatement(
-    undefined,
-    f.createVariableDeclarationList(
-      [f.createVariableDeclaration(tablesName, undefined, undefined, f.createArrayLiteralExpression(tables.map((t) => tableLiteral(tsi, t)), true))],
-      tsi.NodeFlags.Const,
-    ),
-  );
+  const compilerOptions = context.getCompilerOptions();
+  const runtimeImport = runtimeAccess(tsi, compilerOptions, file, imported.specifier, runtime);
+  // The source's path, resolved when the module loads (no absolute path of the build machine in the output).
+  const paths = sourcePaths(tsi, context, file);
+  const fileName = f.createUniqueName('__mpFile');
+  const located = f.createCallExpression(f.createPropertyAccessExpression(runtime, '__sourceFile'), undefined, [
+    moduleLocation(tsi, emitsCommonJS(tsi, compilerOptions, file)),
+    f.createStringLiteral(paths.source),
+    ...(paths.output === undefined ? [] : [f.createStringLiteral(paths.output)]),
+  ]);
+  const constant = (name: ts.Identifier, value: ts.Expression) =>
+    f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, value)], tsi.NodeFlags.Const));
+  const fileDeclaration = constant(fileName, located);
+  const tablesDeclaration = constant(tablesName, f.createArrayLiteralExpression(tables.map((t) => tableLiteral(tsi, t, fileName)), true));
   // After the user's import of the package; for a file with only `/** @profile */`, after its imports.
   const at = imported.declaration
     ? statements.findIndex((s) => tsi.getOriginalNode(s) === imported.declaration) + 1
     : statements.reduce((last, s, i) => (tsi.isImportDeclaration(s) || (tsi.isExpressionStatement(s) && tsi.isStringLiteral(s.expression) && last === i) ? i + 1 : last), 0);
-  return f.updateSourceFile(file, [...statements.slice(0, at), runtimeImport, tablesDeclaration, ...statements.slice(at)]);
+  return f.updateSourceFile(file, [...statements.slice(0, at), runtimeImport, fileDeclaration, tablesDeclaration, ...statements.slice(at)]);
 }
 
 /**
