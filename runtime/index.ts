@@ -14,3 +14,4 @@ export { line as __line, yielding as __yielding } from './frame';
 export { register as __register } from './registry';
 export { enter as __enter, leave as __leave } from './call';
 export { callFunction as __function, instrumented as __instrumented } from './decorator';
+export { sourceFile as __sourceFile } from './source-file';

@@ -4,7 +4,7 @@
 
 /** What the transformer records about one instrumented method (emitted next to the class). */
 export interface LineTable {
-  /** The `.ts` source file, as the compiler saw it (absolute for tspc builds). */
+  /** The `.ts` source file: absolute when found from the emitted module's location, else relative to the project directory. */
   readonly file: string;
   /** `Class.method`, `Class.#method`, `Class.get x`, `<anonymous>.method`. */
   readonly name: string;

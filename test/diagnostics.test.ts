@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile } from './helpers/compile';
+import { compile, occurrences, profileRun } from './helpers/compile';
 
 const IMPORT = "import { profile } from 'ts-memory-profiler';\n";
 
@@ -128,6 +128,27 @@ test('a correct @profile gives no diagnostic, in both decorator modes', () => {
     const source = IMPORT + 'export class A {\n  @profile({ precision: 3, format: "json", enabled: true, backend: "exact" })\n  m() { return 1; }\n}\n';
     assert.equal(compile(source, { legacy, check: true }).diagnostics, []);
   }
+});
+
+// `@(profile as any)`, `@profile!`: type-only wrappers around the import, which compile to `profile`.
+const WRAPPED = ['@(profile as any)', '@profile!', '@(profile as any)({ precision: 2 })', '@(<any>profile)', '@(profile satisfies unknown as any)', '@(mp as any).profile', '@mp!.profile({ precision: 2 })'];
+
+test('@profile behind `as`, `!` or `satisfies` is the import: instrumented line by line, in both decorator modes', () => {
+  for (const legacy of [false, true]) {
+    for (const decorator of WRAPPED) {
+      const source = `import { profile } from 'ts-memory-profiler';\nimport * as mp from 'ts-memory-profiler';\nclass A {\n  ${decorator}\n  m(n: number) {\n    const a = new Array(n).fill(1);\n    return a.length;\n  }\n}\nexport function main() { return new A().m(3); }\n`;
+      const result = profileRun(source, { legacy });
+      assert.is(result.value, 3, decorator);
+      assert.equal(result.reports.map((r) => occurrences(r)), [[[4, 1], [6, 1], [7, 1]]], `${decorator} (${legacy ? 'legacy' : 'TC39'})`);
+    }
+  }
+});
+
+test('options of a wrapped @profile are checked at build time like any other', () => {
+  assert.equal(diagnose('class A {\n  @(profile as any)({ precision: 12 })\n  m() {}\n}\n'), [
+    "fixture.ts(3,34): error TS990003: ts-memory-profiler: @profile option 'precision' must be an integer from 0 to 10, got 12",
+  ]);
+  assert.equal(diagnose('@profile!\nclass A {}\n'), [`fixture.ts(2,1): ${NOT_A_METHOD} a class`]);
 });
 
 test.run();

@@ -134,4 +134,48 @@ test('/** @profile */ with bad options is a build error at the tag', () => {
   assert.match(compile('/** @profile fast */\nexport function f() { return 1; }\n').diagnostics[0], /takes an object literal of options, like \{precision: 4\}, got fast/);
 });
 
+/** Doc comments that mention `@profile` without being its tag: each builds as with tsc, and profiles nothing. */
+const MENTIONS = [
+  '/** do not put @profile here: it is called a million times */',
+  '/** Questions: team@profile.example.com */',
+  '/** @profile-free: safe to call from profiled code */',
+  '/**\n * Hot path, keep it free of @profile\n */',
+  '/**\n * @param n do not @profile {precision: 12} this\n */',
+  '/** @profiler {precision: 12} */',
+];
+
+test('a doc comment that only mentions @profile neither fails the build nor profiles the function', () => {
+  for (const comment of MENTIONS) {
+    const compiled = compile(`declare function log(...values: unknown[]): void;\n${comment}\nexport function f(n: number) { return n + 1; }\nexport function main() { return f(1); }\n`);
+    assert.equal(compiled.diagnostics, [], comment);
+    assert.not.ok(compiled.js.includes('__enter'), `${comment}: nothing instrumented`);
+    const result = run(compiled);
+    assert.is(result.value, 2, comment);
+    assert.equal(result.reports, [], comment);
+  }
+});
+
+test('@profile counts as a tag at the start of any line of a doc comment, its options on its line', () => {
+  const source = `/**
+ * Sums.
+ *
+ * @param n how many
+ * @profile {precision: 3}
+ *   Description of the tag on the next line is not options.
+ * @returns the sum
+ */
+export function sum(n: number) {
+  let t = 0;
+  for (let i = 0; i < n; i++) t += i;
+  return t;
+}
+export function main() { return sum(4); }
+`;
+  const compiled = compile(source);
+  assert.equal(compiled.diagnostics, []);
+  const result = run(compiled);
+  assert.is(result.value, 6);
+  assert.equal(result.reports.map((r) => [r.name, r.precision, r.lines[0].line, r.lines[0].source]), [['sum', 3, 5, ' * @profile {precision: 3}']]);
+});
+
 test.run();

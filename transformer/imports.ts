@@ -46,13 +46,11 @@ export function findProfileImport(tsi: typeof ts, file: ts.SourceFile): ProfileI
 
 /** `profile`, `mem`, `mp.profile`: the decorator function itself (not called). */
 function isProfileName(tsi: typeof ts, expression: ts.Expression, imported: ProfileImport): boolean {
+  expression = unparenthesized(tsi, expression);
   if (tsi.isIdentifier(expression)) return imported.names.has(expression.text);
-  return (
-    tsi.isPropertyAccessExpression(expression) &&
-    tsi.isIdentifier(expression.expression) &&
-    imported.namespaces.has(expression.expression.text) &&
-    expression.name.text === 'profile'
-  );
+  if (!tsi.isPropertyAccessExpression(expression)) return false;
+  const namespace = unparenthesized(tsi, expression.expression);
+  return tsi.isIdentifier(namespace) && imported.namespaces.has(namespace.text) && expression.name.text === 'profile';
 }
 
 export interface ProfileDecorator {
@@ -61,12 +59,25 @@ export interface ProfileDecorator {
   readonly args: readonly ts.Expression[] | undefined;
 }
 
-/** Recognises `@profile`, `@profile(...)`, `@(profile)`, `@mp.profile(...)`. */
+/**
+ * Looks through what only the type checker sees: parentheses, `as`, `satisfies`, `!` and `<T>x`.
+ * `@(profile as any)` and `@profile!` are the imported `profile` once compiled, so they are profiled
+ * like `@profile` (left alone, they would run uninstrumented with a hint to add the plugin that is there).
+ */
 function unparenthesized(tsi: typeof ts, expression: ts.Expression): ts.Expression {
-  while (tsi.isParenthesizedExpression(expression)) expression = expression.expression;
+  while (
+    tsi.isParenthesizedExpression(expression) ||
+    tsi.isAsExpression(expression) ||
+    tsi.isSatisfiesExpression(expression) ||
+    tsi.isNonNullExpression(expression) ||
+    tsi.isTypeAssertionExpression(expression)
+  ) {
+    expression = expression.expression;
+  }
   return expression;
 }
 
+/** Recognises `@profile`, `@profile(...)`, `@(profile)`, `@mp.profile(...)`, and those with `as T` or `!`. */
 export function asProfileDecorator(tsi: typeof ts, decorator: ts.Decorator, imported: ProfileImport): ProfileDecorator | undefined {
   const expression = unparenthesized(tsi, decorator.expression);
   if (isProfileName(tsi, expression, imported)) return { decorator, args: undefined };

@@ -89,7 +89,7 @@ export class Instrumenter {
       if (isFunctionWithBody(tsi, node)) return this.visitFunction(node);
       if (this.yieldFrame && tsi.isYieldExpression(node) && !node.asteriskToken) return this.markedYield(node, this.yieldFrame);
       if (tsi.isClassStaticBlockDeclaration(node)) {
-        return this.f.updateClassStaticBlockDeclaration(node, this.inFunction(() => this.f.updateBlock(node.body, this.statements(node.body.statements))));
+        return this.f.updateClassStaticBlockDeclaration(node, this.inFunction(() => this.block(node.body, this.statements(node.body.statements))));
       }
       return tsi.visitEachChild(node, this.visit, this.context);
     }
@@ -232,12 +232,13 @@ export class Instrumenter {
           prologue = directives;
           probed = this.statements(statements);
         } else {
-          probed = [...this.probeStatement(this.lineAt(original)), f.createReturnStatement(tsi.visitNode(original, this.visit, tsi.isExpression)!)];
+          probed = this.mapped([...this.probeStatement(this.lineAt(original)), f.createReturnStatement(tsi.visitNode(original, this.visit, tsi.isExpression)!)], original);
         }
-        const enter = this.constant(frame, this.runtimeCall('__enter', [this.tableRef(index)]));
-        const leave = f.createBlock([f.createExpressionStatement(this.runtimeCall('__leave', [frame]))], true);
-        const statements = [...prologue, enter, f.createTryStatement(f.createBlock(probed, true), undefined, leave)];
-        return tsi.isBlock(original) ? f.updateBlock(original, statements) : f.createBlock(statements, true);
+        // Source-mapped to the body's braces, so coverage tools see the body's blocks where they are.
+        const enter = this.mapped(this.constant(frame, this.runtimeCall('__enter', [this.tableRef(index)])), opening(original));
+        const leave = this.mapped(f.createBlock([this.mapped(f.createExpressionStatement(this.runtimeCall('__leave', [frame])), closing(original))], true), closing(original));
+        const statements = [...prologue, enter, this.mapped(f.createTryStatement(this.mapped(f.createBlock(probed, true), original), undefined, leave), original)];
+        return tsi.isBlock(original) ? this.block(original, statements) : this.mapped(f.createBlock(statements, true), original);
       });
     } finally {
       this.frame = outer;
@@ -258,11 +259,11 @@ export class Instrumenter {
       if (tsi.isBlock(original)) {
         const [prologue, statements] = this.splitPrologue(original.statements);
         const probed = this.statements(statements);
-        return f.updateBlock(original, [...prologue, ...(handsBack ? this.handBack(probed) : probed)]);
+        return this.block(original, [...prologue, ...(handsBack ? this.handBack(probed, original) : probed)]);
       }
       const expression = tsi.visitNode(original, this.visit, tsi.isExpression)!;
       const probed = this.probed(this.lineAt(original), expression);
-      return handsBack ? f.createBlock(this.handBack([f.createReturnStatement(probed)]), true) : f.createParenthesizedExpression(probed);
+      return handsBack ? this.mapped(f.createBlock(this.handBack([this.mapped(f.createReturnStatement(probed), original)], original), true), original) : this.mapped(f.createParenthesizedExpression(probed), original);
     });
     switch (fn.kind) {
       case tsi.SyntaxKind.FunctionDeclaration:
@@ -289,17 +290,14 @@ export class Instrumenter {
   }
 
   /** `const c = frame.save(); try { ...statements } finally { frame.restore(c); }` */
-  private handBack(statements: ts.Statement[]): ts.Statement[] {
+  private handBack(statements: ts.Statement[], body: ts.Node): ts.Statement[] {
     const f = this.f;
     const caller = f.createUniqueName('__mpCaller');
     const frame = this.frame!;
+    const restore = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(frame, 'restore'), undefined, [caller]));
     return [
-      this.constant(caller, f.createCallExpression(f.createPropertyAccessExpression(frame, 'save'), undefined, [])),
-      f.createTryStatement(
-        f.createBlock(statements, true),
-        undefined,
-        f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(frame, 'restore'), undefined, [caller]))], false),
-      ),
+      this.mapped(this.constant(caller, f.createCallExpression(f.createPropertyAccessExpression(frame, 'save'), undefined, [])), opening(body)),
+      this.mapped(f.createTryStatement(this.mapped(f.createBlock(statements, true), body), undefined, this.mapped(f.createBlock([this.mapped(restore, closing(body))], false), closing(body))), body),
     ];
   }
 
@@ -338,14 +336,24 @@ export class Instrumenter {
     return statements.flatMap((s) => this.statement(s));
   }
 
-  /** A statement with its probes: probes first, the (updated) statement last. */
+  /**
+   * A statement with its probes: probes first, the (updated) statement last. What the transformer
+   * made up is source-mapped to the statement, so that coverage tools (c8, V8's block coverage read
+   * through the source map) find the statement's blocks where they are written.
+   */
   private statement(s: ts.Statement): ts.Statement[] {
+    const result = this.probedStatement(s);
+    if (s.pos >= 0) for (const made of result) if (made.pos < 0) this.mapped(made, s);
+    return result;
+  }
+
+  private probedStatement(s: ts.Statement): ts.Statement[] {
     const { f, tsi } = this;
     const visit = <T extends ts.Node>(node: T | undefined): T | undefined =>
       node && (tsi.visitNode(node, this.visit) as T | undefined);
     const expr = (node: ts.Expression): ts.Expression => tsi.visitNode(node, this.visit, tsi.isExpression)!;
 
-    if (tsi.isBlock(s)) return [f.updateBlock(s, this.statements(s.statements))];
+    if (tsi.isBlock(s)) return [this.block(s, this.statements(s.statements))];
     if (tsi.isEmptyStatement(s) || tsi.isInterfaceDeclaration(s) || tsi.isTypeAliasDeclaration(s)) return [s];
     if (tsi.isFunctionDeclaration(s) && this.targets.get(s)?.tag) {
       const target = this.targets.get(s)!;
@@ -382,7 +390,7 @@ export class Instrumenter {
     }
     if (tsi.isForOfStatement(s) || tsi.isForInStatement(s)) {
       const body = this.loopBody(s.statement, labels, line, true);
-      const stepped = f.updateBlock(body, [...body.statements, ...this.probeStatement(line)]);
+      const stepped = this.block(body, [...body.statements, ...this.mapped(this.probeStatement(line), closing(s.statement))]);
       const initializer = visit(s.initializer)!;
       return [
         ...this.probeStatement(line),
@@ -406,14 +414,14 @@ export class Instrumenter {
         f.updateCatchClause(
           handler,
           visit(handler.variableDeclaration),
-          f.updateBlock(handler.block, [...this.probeStatement(this.lineAt(handler)), ...this.statements(handler.block.statements)]),
+          this.block(handler.block, [...this.mapped(this.probeStatement(this.lineAt(handler)), opening(handler.block)), ...this.statements(handler.block.statements)]),
         );
-      const finallyBlock = s.finallyBlock && f.updateBlock(s.finallyBlock, this.statements(s.finallyBlock.statements));
-      return [f.updateTryStatement(s, f.updateBlock(s.tryBlock, this.statements(s.tryBlock.statements)), catchClause, finallyBlock)];
+      const finallyBlock = s.finallyBlock && this.block(s.finallyBlock, this.statements(s.finallyBlock.statements));
+      return [f.updateTryStatement(s, this.block(s.tryBlock, this.statements(s.tryBlock.statements)), catchClause, finallyBlock)];
     }
     if (tsi.isContinueStatement(s)) {
       const loop = this.continueTarget(s);
-      const step = loop?.stepsAtContinue ? this.probeStatement(loop.line) : [];
+      const step = loop?.stepsAtContinue ? this.mapped(this.probeStatement(loop.line), s) : [];
       return [...this.probeStatement(line), ...step, s];
     }
     // Expressions, declarations, return, throw, break, debugger, nested classes...
@@ -456,7 +464,35 @@ export class Instrumenter {
   /** The body of an if/loop as a block, so probes have a place to go. */
   private embedded(s: ts.Statement): ts.Block {
     const result = this.statement(s);
-    return result.length === 1 && this.tsi.isBlock(result[0]) ? result[0] : this.f.createBlock(result, true);
+    return result.length === 1 && this.tsi.isBlock(result[0]) ? result[0] : this.mapped(this.f.createBlock(result, true), s);
+  }
+
+  /**
+   * Source-maps what the transformer made up to the original code it stands for (positions only:
+   * no comments move), so that V8's coverage ranges, read back through the source map, start and end
+   * where the written code does.
+   */
+  private mapped<T extends ts.Node | readonly ts.Node[]>(made: T, original: ts.Node | ts.TextRange): T {
+    const at = 'kind' in original ? this.tsi.getOriginalNode(original) : original;
+    if (at.pos < 0) return made;
+    const range = 'kind' in at ? { pos: at.getStart(this.file), end: at.end } : at;
+    for (const node of Array.isArray(made) ? made : [made]) {
+      if (node.pos >= 0 || this.tsi.getSourceMapRange(node).pos >= 0) continue;
+      this.tsi.setSourceMapRange(node, range);
+      if (this.tsi.isBlock(node)) {
+        this.tsi.setTokenSourceMapRange(node, this.tsi.SyntaxKind.OpenBraceToken, { pos: range.pos, end: range.pos + 1 });
+        this.tsi.setTokenSourceMapRange(node, this.tsi.SyntaxKind.CloseBraceToken, { pos: Math.max(range.end - 1, range.pos), end: range.end });
+      }
+    }
+    return made;
+  }
+
+  /**
+   * An original block with new statements. The statements keep the original list's range, as
+   * TypeScript's own visitors keep it, so the closing brace is source-mapped to the written one.
+   */
+  private block(original: ts.Block, statements: readonly ts.Statement[]): ts.Block {
+    return this.f.updateBlock(original, this.tsi.setTextRange(this.f.createNodeArray(statements), original.statements));
   }
 
   // ---- probes ------------------------------------------------------------------------------------
@@ -488,8 +524,18 @@ export class Instrumenter {
   /** `(frame.line(n), expression)` */
   private probed(line: number | undefined, expression: ts.Expression): ts.Expression {
     if (line === undefined) return expression;
-    return this.f.createParenthesizedExpression(this.f.createComma(this.probe(line), expression));
+    return this.mapped(this.f.createParenthesizedExpression(this.mapped(this.f.createComma(this.mapped(this.probe(line), expression), expression), expression)), expression);
   }
+}
+
+/** The opening brace of a block body (the start of an expression body). */
+function opening(body: ts.Node): ts.TextRange {
+  return { pos: body.pos < 0 ? -1 : body.getStart(), end: body.pos < 0 ? -1 : body.getStart() + 1 };
+}
+
+/** The closing brace of a block body (the end of any other node). */
+function closing(node: ts.Node): ts.TextRange {
+  return { pos: node.end < 0 ? -1 : Math.max(node.end - 1, 0), end: node.end };
 }
 
 function isFunctionWithBody(tsi: typeof ts, node: ts.Node): node is FunctionWithBody {

@@ -77,8 +77,11 @@ export function lineTable(tsi: typeof ts, file: ts.SourceFile, target: Target): 
   };
 }
 
-/** The table as an expression: a plain object literal of strings, numbers and booleans. */
-export function tableLiteral(tsi: typeof ts, table: LineTable): ts.ObjectLiteralExpression {
+/**
+ * The table as an expression: a plain object literal of strings, numbers and booleans, except `file`,
+ * which is `file` (the source's path as worked out when the module loads, see source-path.ts).
+ */
+export function tableLiteral(tsi: typeof ts, table: LineTable, file: ts.Expression): ts.ObjectLiteralExpression {
   const f = tsi.factory;
   const value = (v: unknown): ts.Expression => {
     if (typeof v === 'string') return f.createStringLiteral(v);
@@ -90,5 +93,8 @@ export function tableLiteral(tsi: typeof ts, table: LineTable): ts.ObjectLiteral
   };
   const object = (o: object): ts.ObjectLiteralExpression =>
     f.createObjectLiteralExpression(Object.entries(o).map(([k, v]) => f.createPropertyAssignment(k, value(v))), false);
-  return object(table);
+  return f.createObjectLiteralExpression(
+    Object.entries(table).map(([k, v]) => f.createPropertyAssignment(k, k === 'file' ? file : value(v))),
+    false,
+  );
 }

@@ -159,19 +159,49 @@ function literalValue(tsi: typeof ts, node: ts.Expression): unknown {
 }
 
 /**
- * `/** ... @profile {options} ... *\/` in the comments before a function declaration. Read from the
- * text: tsc does not parse JSDoc in .ts files (TypeScript 5.3+), so there may be no tag nodes.
+ * `@profile {options}` as a tag of a doc comment before a function declaration. The comment is parsed
+ * by TypeScript's own JSDoc parser (tsc does not parse JSDoc in .ts files since TypeScript 5.3, so the
+ * file itself may have no tag nodes): a tag is what TypeScript calls a tag, named exactly `profile`
+ * (not `@profile-free`, not `team@profile.example.com`), and it counts only where it begins a line of
+ * the comment. TypeScript also takes `@word` after a space in running text for a tag ("do not put
+ * @profile here"); such a mention is prose, not a request to profile. The options are the rest of the
+ * tag's line; what TypeScript attaches to the tag from later lines is description.
  */
 function profileTag(tsi: typeof ts, file: ts.SourceFile, node: ts.FunctionDeclaration): { start: number; length: number; text: string } | undefined {
   for (const range of tsi.getLeadingCommentRanges(file.text, node.pos) ?? []) {
     const comment = file.text.slice(range.pos, range.end);
-    if (!comment.startsWith('/**')) continue;
-    const match = /@profile\b([^\n]*)/.exec(comment);
-    if (!match) continue;
-    const text = match[1].replace(/\*\/\s*$/, '').trim();
-    return { start: range.pos + match.index, length: '@profile'.length, text };
+    // Only comments that mention it are parsed (a parse per doc comment would add up in a large file).
+    if (!comment.startsWith('/**') || comment.startsWith('/**/') || !comment.includes('@profile')) continue;
+    for (const tag of jsDocTags(tsi, comment)) {
+      if (tag.name !== 'profile' || !beginsLine(comment, tag.at)) continue;
+      const text = tag.text.split(/\r?\n/)[0].trim();
+      return { start: range.pos + tag.at, length: '@profile'.length, text };
+    }
   }
   return undefined;
+}
+
+/** The tags of one doc comment as TypeScript parses them: name, offset of the `@` in the comment, text. */
+function jsDocTags(tsi: typeof ts, comment: string): Array<{ name: string; at: number; text: string }> {
+  const parsed = tsi.createSourceFile(
+    'comment.ts',
+    `${comment}\nfunction f() {}`,
+    { languageVersion: tsi.ScriptTarget.Latest, jsDocParsingMode: tsi.JSDocParsingMode.ParseAll },
+    true,
+  );
+  const fn = parsed.statements[0];
+  if (!fn) return [];
+  return tsi.getJSDocTags(fn).map((tag) => ({
+    name: tag.tagName.text,
+    at: tag.tagName.getStart(parsed) - 1,
+    text: tsi.getTextOfJSDocComment(tag.comment) ?? '',
+  }));
+}
+
+/** Only `/**`, `*` and white space before `at` on its line of the comment. */
+function beginsLine(comment: string, at: number): boolean {
+  const lineStart = Math.max(comment.lastIndexOf('\n', at - 1) + 1, 0);
+  return /^\s*(\/\*\*)?\s*\*?\s*$/.test(comment.slice(lineStart, at));
 }
 
 /**
