@@ -151,7 +151,7 @@ class Quiet {
 export function main() {
   const quiet = new Quiet();
   const extra: number[] = [];
-  const passes = [1e4, 1e5, 1e5, 1e5, 1e5, 1e5, 1e6];
+  const passes = [1e4, 1e5, 1e5, 1e5, 1e5, 1e5, 1e5, 1e5, 1e6];
   for (const n of passes) {
     collect();
     const before = heap();
@@ -166,20 +166,22 @@ const LOOP_LINES = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
 
 test('a 10-statement loop that allocates nothing: every line under 64 KiB of Allocated and GC freed a call; the profiler holds under 16 MiB at 1e6 passes', () => {
   const { reports, value } = runInChild(compile(QUIET));
-  assert.is(reports.length, 7);
-  // The first call includes V8 compiling the method (its bytecode, feedback and optimised code).
-  reports.slice(1).forEach((report, call) => {
+  assert.is(reports.length, 9);
+  // The first calls include V8 compiling the method: on Node 26, Maglev and TurboFan code swapped in
+  // mid-loop (on-stack replacement) during calls 2-4 is up to ~700 KB of real heap allocation on the
+  // loop's header line. From the fifth call the method's code is settled.
+  reports.slice(4).forEach((report, call) => {
     for (const line of report.lines.filter((l) => LOOP_LINES.includes(l.line))) {
-      const where = `call ${call + 2}, line ${line.line}: Allocated ${line.allocatedBytes}, GC freed ${line.gcFreedBytes}`;
+      const where = `call ${call + 5}, line ${line.line}: Allocated ${line.allocatedBytes}, GC freed ${line.gcFreedBytes}`;
       assert.ok(line.allocatedBytes! >= 0 && line.allocatedBytes! < KIB_64, where);
       assert.ok(line.gcFreedBytes! >= 0 && line.gcFreedBytes! < KIB_64, where);
     }
   });
   // What the call still held at its last line (after a full collection), 1e6 passes = 1.1e7 readings.
   const extra = value as number[];
-  assert.ok(extra[6] < 16 * 2 ** 20, `1e6 passes: ${extra[6]} bytes held`);
+  assert.ok(extra[8] < 16 * 2 ** 20, `1e6 passes: ${extra[8]} bytes held`);
   // And it does not grow with the readings: 1e6 passes hold about what 1e4 do.
-  assert.ok(extra[6] - extra[0] < 2 ** 20, `1e4 passes: ${extra[0]}, 1e6: ${extra[6]}`);
+  assert.ok(extra[8] - extra[0] < 2 ** 20, `1e4 passes: ${extra[0]}, 1e6: ${extra[8]}`);
 });
 
 test.run();
