@@ -135,11 +135,11 @@ function level(h: HeapLevel): number {
 }
 
 /**
- * Slack on the level comparisons: GCProfiler reads the heap in the collection's prologue and
- * epilogue, the probe a little before or after, and sweeping keeps lowering the level after a full
- * collection's epilogue.
+ * Slack on the level comparisons. They are exact but for what runs between a reading and a
+ * collection's prologue or epilogue without being allocation (the object whose allocation started
+ * the collection: a few hundred bytes; sweeping, which lowers the level after a full collection).
  */
-const SLACK = 256 * 1024;
+const SLACK = 16 * 1024;
 
 /**
  * What the collections freed, per line index (`slots` numbers per line in the frame's stats): each
@@ -178,8 +178,8 @@ export function attribute(recorder: GcRecorder, collections: readonly Collection
     // the next drop cannot: one that went down is where a collection shows.
     if (count === 0) return fitsFirst(k, c) && (to(k) < from(k) || k + 1 >= n || !fitsFirst(k + 1, c));
     if (c.before < lastAfter - SLACK) return false;
-    // Where the program ran without its lines (a generator's consumer, the report): any number.
-    if (slot(k) === NO_LINE) return true;
+    // One that fits the next drop as its first is that drop's: drops are where collections show.
+    if (k + 1 < n && to(k + 1) < from(k + 1) && fitsFirst(k + 1, c)) return false;
     // A second collection in the same interval: straight after the first, or below the level the
     // interval ended at (else it ran later, in the next run).
     return c.before <= to(k) + SLACK || c.before - lastAfter <= SLACK;
@@ -201,12 +201,14 @@ export function attribute(recorder: GcRecorder, collections: readonly Collection
         continue;
       }
       // A run: the next drop takes the collection if it fits there; else the run's largest rise,
-      // if the run had an interval and the collection's after-level is not above the run's end.
-      if (fitsEvent(k, c)) {
+      // if the run had an interval and the collection's after-level is not above the run's end; a
+      // stretch of no line that did not go down only if the run cannot.
+      const runFits = runSlot(k) >= 0 && c.after <= from(k) + SLACK;
+      if (fitsEvent(k, c) && (to(k) < from(k) || !runFits)) {
         s++;
         continue;
       }
-      if (runSlot(k) >= 0 && c.after <= from(k) + SLACK) {
+      if (runFits) {
         charge(runSlot(k), bytes);
         break;
       }
