@@ -57,7 +57,7 @@ const OCC = 2;
 export const SLOTS = 3;
 
 const NO_STATS = new Float64Array(0);
-const NO_RUN = new Float64Array([0, -1, Infinity]);
+
 
 export class Frame {
   /** Probes record only while true: from the entry reading to the exit reading. */
@@ -84,11 +84,6 @@ export class Frame {
   readonly hides: boolean;
   /** `gc: true`: the call's drops of the heap and its collections, to place them; null otherwise. */
   gc: GcRecorder | null = null;
-  /**
-   * With `gc: true`, the recorder's [level, slot of the largest rise, that rise] for the run since the
-   * last drop, updated by the probe in place; otherwise one whose rise (Infinity) is never beaten.
-   */
-  gcRun: Float64Array = NO_RUN;
   /** `gc: true` with 'rss': the heap is read at every reading to see drops (the reading is not the heap's). */
   gcEach = false;
   /** Bytes the gc recorder holds: kept out of this frame's figures, Mem usage included. */
@@ -163,29 +158,21 @@ export class Frame {
     const now = this.level(raw);
     const s = this.stats;
     const c = this.cur;
-    const change = now - this.prev;
-    s[c + INC] += change;
+    s[c + INC] += now - this.prev;
     if (raw > s[c + MEM]) s[c + MEM] = raw;
     this.prev = now;
-    // `gc: true`: the run's largest rise, in place (never taken otherwise: NO_RUN's rise is Infinity).
-    const run = this.gcRun;
-    if (change > run[2]) {
-      run[1] = c;
-      run[2] = change;
-    }
     // One rarely taken call, so the probe stays small enough for V8 to keep it inlined and free of
-    // allocations (a second call site here made it allocate again in later calls). With `gc: true`
-    // it is taken only when the heap went down, so the probe's cost and allocations stay the default's.
-    if ((change < 0 && this.gc !== null) || this.gcEach || recording !== null) {
-      witnessed[0] = raw;
-      witnessed[1] = change;
-      this.witness(c);
-    }
+    // allocations (a second call site here, or a few more bytes of code, made it allocate again:
+    // on Node 20 the probe inlined into a loop then no longer had getHeapStatistics inlined). The
+    // reading is not passed: a double passed to a call V8 did not inline is boxed.
+    if (this.gc !== null || recording !== null) this.witness(c);
   }
 
-  /** `gc: true` and probe logs: what else a reading (`witnessed`) is for, off the probe's hot path. */
+  /** `gc: true` and probe logs: what else the reading that `close` just took is for, off the hot path. */
   private witness(slot: number): void {
-    if (this.gc !== null && (witnessed[1] < 0 || this.gcEach)) this.markCollections(slot);
+    // The raw reading, from what close kept of it (exact: integers).
+    witnessed[0] = this.prev + this.own + (this.hides ? hidden : 0);
+    if (this.gc !== null) this.markCollections(slot);
     if (recording !== null) recording.record(witnessed[0], this.backend);
   }
 
@@ -196,23 +183,18 @@ export class Frame {
   private markCollections(slot: number): void {
     const gc = this.gc!;
     const run = gc.run;
-    let level = witnessed[0];
-    if (this.gcEach) {
-      // 'rss': the heap is read here, at every reading, and its rises tracked here.
-      level = heapReading();
-      if (level >= run[0]) {
-        if (level - run[0] > run[2]) {
-          run[1] = slot;
-          run[2] = level - run[0];
-        }
-        run[0] = level;
-        return;
+    // 'heap' and 'exact' read the heap; 'rss' does not: the heap is read here.
+    witnessed[1] = this.gcEach ? heapReading() : witnessed[0];
+    if (witnessed[1] >= run[0]) {
+      // In place, in typed arrays: no number is boxed.
+      if (witnessed[1] - run[0] > run[2]) {
+        run[1] = slot;
+        run[2] = witnessed[1] - run[0];
       }
-    } else {
-      // 'heap' and 'exact' read the heap: the reading before this interval is this one less its change.
-      run[0] = level - witnessed[1];
+      run[0] = witnessed[1];
+      return;
     }
-    gc.event(slot, level);
+    gc.event(slot, witnessed[1]);
     if (gc.full) this.own += gc.grow();
   }
 
@@ -230,7 +212,6 @@ export class Frame {
   watchCollections(recorder: GcRecorder): void {
     this.gc = recorder;
     this.gcEach = this.backend === 'rss';
-    if (!this.gcEach) this.gcRun = recorder.run;
   }
 
   /** The instrumented body took this frame: size it for the table and take the entry reading. */
@@ -279,7 +260,7 @@ export class Frame {
 }
 
 /**
- * The reading being witnessed and its change (Frame.witness): passed in a typed array, not as an argument, because
+ * The reading being witnessed, and the heap level (Frame.witness): passed in a typed array, not as an argument, because
  * a double passed to a call that V8 did not inline is boxed, and `gc: true` then allocated a heap
  * number every few readings.
  */
