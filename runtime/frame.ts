@@ -9,7 +9,7 @@
  * The probe is the hot path: it must not allocate (that would show up in the numbers it takes), so
  * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
  */
-import { GcRecorder, NO_LINE } from './gc';
+import { AWAY, GcRecorder, NO_LINE } from './gc';
 import { exposeGc, heapReading, type Backend } from './readings';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -143,7 +143,7 @@ export class Frame {
   private wake(): void {
     const raw = this.read();
     // With gc: true, collections while it was away belong to no line either (first: it may grow `own`).
-    if (this.gc !== null) this.gcStretch(raw);
+    if (this.gc !== null) this.gcStretch(raw, AWAY);
     this.prev = this.level(raw);
     this.active = true;
     this.suspended = false;
@@ -202,9 +202,9 @@ export class Frame {
    * `gc: true`: what ran since `run[0]` was last set (before the entry, a generator's time away, after
    * the exit) is no line's.
    */
-  private gcStretch(raw: number): void {
+  private gcStretch(raw: number, slot = NO_LINE): void {
     const gc = this.gc!;
-    gc.event(NO_LINE, this.gcEach ? heapReading() : raw);
+    gc.event(slot, this.gcEach ? heapReading() : raw);
     if (gc.full) this.own += gc.grow();
   }
 

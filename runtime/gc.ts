@@ -25,8 +25,10 @@
 import { GCProfiler } from 'v8';
 import { heapReading } from './readings';
 
-/** Slot of an event that belongs to no line: before the entry, a generator's time away, after the exit. */
+/** Slot of an event that belongs to no line: before the entry, after the exit. */
 export const NO_LINE = -1;
+/** Slot of a generator's time away (its consumer's work): no line either, and it may hold many collections. */
+export const AWAY = -2;
 
 /** Doubles per event: [slot, level before, level after, run's slot, run's largest rise]. */
 const FIELDS = 5;
@@ -173,6 +175,9 @@ export function attribute(recorder: GcRecorder, collections: readonly Collection
   // level, and from its level to where the stretch ended.
   const fitsFirst = (k: number, c: Collection): boolean => c.after <= to(k) + SLACK && c.before >= from(k) - SLACK;
   const fitsEvent = (k: number, c: Collection): boolean => {
+    // The consumer's work while a generator was away: any collection from the level it started at,
+    // down to where the heap was at either end.
+    if (slot(k) === AWAY) return c.before >= (count === 0 ? from(k) : lastAfter) - SLACK && c.after <= Math.max(from(k), to(k)) + SLACK;
     if (c.after > to(k) + SLACK) return false;
     // A stretch that did not go down (a generator's time away, before the entry) takes it only if
     // the next drop cannot: one that went down is where a collection shows.
@@ -204,7 +209,7 @@ export function attribute(recorder: GcRecorder, collections: readonly Collection
       // if the run had an interval and the collection's after-level is not above the run's end; a
       // stretch of no line that did not go down only if the run cannot.
       const runFits = runSlot(k) >= 0 && c.after <= from(k) + SLACK;
-      if (fitsEvent(k, c) && (to(k) < from(k) || !runFits)) {
+      if (fitsEvent(k, c) && (to(k) < from(k) || slot(k) === AWAY || !runFits)) {
         s++;
         continue;
       }
