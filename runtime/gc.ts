@@ -8,8 +8,8 @@
  * - the probes: between two collections the heap only grows, so an interval whose heap reading went
  *   down had a collection in it (or the sweeping that finishes one). The recorder keeps such a drop
  *   as an event (its line, the level before and after), and, for the run of intervals since the
- *   previous drop, the one that grew the heap the most (the frame's probe updates `run` in place, and
- *   calls in only at a drop). That is a few numbers per drop: the memory grows with the collections,
+ *   previous drop, the one that grew the heap the most (the frame's witness updates `run` in place at
+ *   each reading, and calls in only at a drop). That is a few numbers per drop: the memory grows with the collections,
  *   not with the readings.
  *
  * When the call ends, the collections are laid over that sequence in order, by their levels
