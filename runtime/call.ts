@@ -5,7 +5,7 @@
 import { aggregate } from './aggregate';
 import { fallbackTable } from './fallback';
 import { Frame, IDLE, SLOTS, swapPending, takePending, unseenFrom, unseenUntil, warmUp, type Site } from './frame';
-import { GcRecorder, attribute, whenTimed, type Attribution } from './gc';
+import { GcRecorder, attribute } from './gc';
 import { heapReading, readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
 import { publish } from './publish';
@@ -95,7 +95,7 @@ export function open(site: Site): Frame | null {
     if (wantsGc(site.own)) {
       warmUp(true);
       const before = heapReading();
-      frame.gc = new GcRecorder();
+      frame.watchCollections(new GcRecorder());
       frame.own = heapReading() - before;
     }
     frame.entryRaw = frame.read();
@@ -147,21 +147,20 @@ export function conclude(frame: Frame, thisArg: unknown, previous: Frame | null 
 }
 
 /**
- * The report: at once, or with `gc: true` once V8 has said when the call's collections ran (at once
- * when there was none). Nothing here may throw into the profiled method's caller.
+ * The report, at once; with `gc: true`, what the call's collections freed per line, placed when the
+ * call ends (gc.ts). Nothing here may throw into the profiled method's caller.
  */
 function finish(frame: Frame, thisArg: unknown): void {
   const recorder = frame.gc;
   if (recorder === null) return deliver(frame, thisArg, undefined);
   const mark = unseenFrom();
-  const freed = recorder.stop();
+  const collections = recorder.stop();
+  const freed = frame.claimed ? attribute(recorder, collections, frame.stats.length / SLOTS, SLOTS) : undefined;
   unseenUntil(mark);
-  whenTimed(recorder, freed, (collections) => {
-    deliver(frame, thisArg, collections && frame.claimed ? attribute(recorder, collections, frame.stats.length / SLOTS, SLOTS, frame.backend === 'heap') : undefined);
-  });
+  deliver(frame, thisArg, freed);
 }
 
-function deliver(frame: Frame, thisArg: unknown, gcFreed: Attribution | undefined): void {
+function deliver(frame: Frame, thisArg: unknown, gcFreed: Float64Array | undefined): void {
   const mark = unseenFrom();
   try {
     writeReport(frame, thisArg, gcFreed);
@@ -171,7 +170,7 @@ function deliver(frame: Frame, thisArg: unknown, gcFreed: Attribution | undefine
   unseenUntil(mark);
 }
 
-function writeReport(frame: Frame, thisArg: unknown, gcFreed: Attribution | undefined): void {
+function writeReport(frame: Frame, thisArg: unknown, gcFreed: Float64Array | undefined): void {
   const site = frame.site!;
   // Instrumented, but its body never ran (its parameters threw): no call to report.
   if (!frame.claimed && site.table !== undefined) return;

@@ -9,7 +9,7 @@
  * The probe is the hot path: it must not allocate (that would show up in the numbers it takes), so
  * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
  */
-import { GcRecorder } from './gc';
+import { AWAY, GcRecorder, NO_LINE } from './gc';
 import { exposeGc, heapReader, heapReading, type Backend } from './readings';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -55,10 +55,9 @@ const INC = 0;
 const MEM = 1;
 const OCC = 2;
 export const SLOTS = 3;
-/** The charged slot of a reading that closes a generator's time away (see GcRecorder.mark): no line. */
-export const AWAY = -SLOTS;
 
 const NO_STATS = new Float64Array(0);
+
 
 export class Frame {
   /** Probes record only while true: from the entry reading to the exit reading. */
@@ -83,9 +82,11 @@ export class Frame {
   /** Raw reading at exit. */
   exitRaw = 0;
   readonly hides: boolean;
-  /** `gc: true`: the time and charged line of each reading, to place collections; null otherwise. */
+  /** `gc: true`: the call's drops of the heap and its collections, to place them; null otherwise. */
   gc: GcRecorder | null = null;
-  /** Bytes the gc timeline holds: kept out of this frame's figures, Mem usage included. */
+  /** `gc: true` with 'rss': the heap is read at every reading to see drops (the reading is not the heap's). */
+  gcEach = false;
+  /** Bytes the gc recorder holds: kept out of this frame's figures, Mem usage included. */
   own = 0;
 
   /**
@@ -130,7 +131,10 @@ export class Frame {
   /** A generator's body stopped at a `yield`: its interval closes here, and probes wait for it to run again. */
   suspend(): void {
     if (!this.active) return;
-    this.close(this.read());
+    const raw = this.read();
+    this.close(raw);
+    // `gc: true`: the time away starts here.
+    if (this.gc !== null && !this.gcEach) this.gc.run[0] = raw;
     this.active = false;
     this.suspended = true;
   }
@@ -138,9 +142,9 @@ export class Frame {
   /** The body runs again after a `yield`: a fresh baseline, so the time away is charged to no line. */
   private wake(): void {
     const raw = this.read();
+    // With gc: true, collections while it was away belong to no line either (first: it may grow `own`).
+    if (this.gc !== null) this.gcStretch(raw, AWAY);
     this.prev = this.level(raw);
-    // With gc: true, collections while it was away belong to no line either.
-    if (this.gc !== null) this.markCollections(AWAY, raw);
     this.active = true;
     this.suspended = false;
   }
@@ -158,26 +162,56 @@ export class Frame {
     if (raw > s[c + MEM]) s[c + MEM] = raw;
     this.prev = now;
     // One rarely taken call, so the probe stays small enough for V8 to keep it inlined and free of
-    // allocations (a second call site here made it allocate again in later calls).
-    if (this.gc !== null || recording !== null) this.witness(c, raw);
+    // allocations (a second call site here, or a few more bytes of code, made it allocate again:
+    // on Node 20 the probe inlined into a loop then no longer had getHeapStatistics inlined). The
+    // reading is not passed: a double passed to a call V8 did not inline is boxed.
+    if (this.gc !== null || recording !== null) this.witness(c);
   }
 
-  /** `gc: true` and probe logs: what else a reading is for, off the probe's hot path. */
-  private witness(slot: number, raw: number): void {
-    if (this.gc !== null) this.markCollections(slot, raw);
-    if (recording !== null) recording.record(raw, this.backend);
+  /** `gc: true` and probe logs: what else the reading that `close` just took is for, off the hot path. */
+  private witness(slot: number): void {
+    // The raw reading, from what close kept of it (exact: integers).
+    witnessed[0] = this.prev + this.own + (this.hides ? hidden : 0);
+    if (this.gc !== null) this.markCollections(slot);
+    if (recording !== null) recording.record(witnessed[0], this.backend);
   }
 
-  private markCollections(slot: number, raw: number): void {
+  /**
+   * `gc: true`: the interval charged to `slot` ended at `raw`. Only a drop of the heap is recorded
+   * (a few numbers per collection); any other interval updates its run's largest rise, in place.
+   */
+  private markCollections(slot: number): void {
     const gc = this.gc!;
-    if (gc.full) {
-      const before = heapReading();
-      gc.grow();
-      this.own += heapReading() - before;
+    const run = gc.run;
+    // 'heap' and 'exact' read the heap; 'rss' does not: the heap is read here.
+    witnessed[1] = this.gcEach ? heapReading() : witnessed[0];
+    if (witnessed[1] >= run[0]) {
+      // In place, in typed arrays: no number is boxed.
+      if (witnessed[1] - run[0] > run[2]) {
+        run[1] = slot;
+        run[2] = witnessed[1] - run[0];
+      }
+      run[0] = witnessed[1];
+      return;
     }
-    const spent = gc.mark(slot, raw - this.own);
-    // The mark's garbage is not the next line's: start its interval after it ('heap' reads it).
-    if (this.backend === 'heap') this.prev += spent;
+    gc.event(slot, witnessed[1]);
+    if (gc.full) this.own += gc.grow();
+  }
+
+  /**
+   * `gc: true`: what ran since `run[0]` was last set (before the entry, a generator's time away, after
+   * the exit) is no line's.
+   */
+  private gcStretch(raw: number, slot = NO_LINE): void {
+    const gc = this.gc!;
+    gc.event(slot, this.gcEach ? heapReading() : raw);
+    if (gc.full) this.own += gc.grow();
+  }
+
+  /** `gc: true` for this call: `recorder` records its drops and collections. */
+  watchCollections(recorder: GcRecorder): void {
+    this.gc = recorder;
+    this.gcEach = this.backend === 'rss';
   }
 
   /** The instrumented body took this frame: size it for the table and take the entry reading. */
@@ -200,12 +234,15 @@ export class Frame {
     this.prev = this.level(raw);
     this.cur = j;
     this.active = true;
+    if (this.gc !== null) this.gcStretch(raw);
     if (recording !== null) recording.record(raw, this.backend);
   }
 
   /** The exit reading closes the last interval; probes of closures that outlive the call do nothing. */
   end(raw: number): void {
     if (this.active) this.close(raw);
+    // `gc: true`: what follows the exit reading is no line's (GcRecorder.stop).
+    if (this.gc !== null && !this.gcEach) this.gc.run[0] = raw;
     this.active = false;
     this.suspended = false;
     this.exitRaw = raw;
@@ -221,6 +258,13 @@ export class Frame {
     return this.stats[index * SLOTS + INC];
   }
 }
+
+/**
+ * The reading being witnessed, and the heap level (Frame.witness): passed in a typed array, not as an argument, because
+ * a double passed to a call that V8 did not inline is boxed, and `gc: true` then allocated a heap
+ * number every few readings.
+ */
+const witnessed = new Float64Array(2);
 
 /** What takes each reading of every frame while `memoryUsage` or `limitMemory` runs (probe-log.ts). */
 export interface ReadingLog {
@@ -286,8 +330,8 @@ let warmForGc = false;
  * Gets the probe optimised before any profiled call, so it stops allocating: until V8 optimises it,
  * each probe leaves a few boxed numbers behind. Runs batches of probes until two batches in a row
  * allocate nothing (3-20 batches: 10-40 ms of CPU, most of it V8 compiling), at most 200. With
- * `gc: true` (the first time it is used) the same for the probe's other path, which records each
- * reading's time: until it is optimised it allocates more than the one heap number it accounts for.
+ * `gc: true` (the first time it is used) the same for the probe's other path, which updates the
+ * recorder's run at each reading.
  */
 export function warmUp(gc = false): void {
   if (gc ? warmForGc : warm) return;
@@ -297,23 +341,19 @@ export function warmUp(gc = false): void {
   const site: Site = { own: {}, table, describe: () => '', origin: new Error() };
   const frame = new Frame(site, heapReader());
   const recorder = gc ? new GcRecorder() : null;
-  frame.gc = recorder;
+  if (recorder !== null) frame.watchCollections(recorder);
   frame.begin(table);
   const start = heapReading();
   let quiet = 0;
   for (let batch = 0; batch < 200 && quiet < 2; batch++) {
     const before = heapReading();
-    const marked = recorder?.length ?? 0;
     for (let i = 0; i < 500; i++) {
       line(frame, 1 + (i & 3));
       line(IDLE, 2);
       IDLE.restore(frame.save());
       frame.restore(frame.save());
     }
-    // What the marks measured of their own allocations is all a gc-mode probe may allocate.
-    let accounted = 0;
-    for (let k = marked; k < (recorder?.length ?? 0); k++) accounted += recorder!.spent(k);
-    quiet = heapReading() - before === accounted ? quiet + 1 : 0;
+    quiet = heapReading() - before === 0 ? quiet + 1 : 0;
   }
   frame.end(heapReading());
   recorder?.stop();

@@ -1,218 +1,226 @@
 /**
- * `gc: true`: which line's interval each garbage collection fell in, and what it freed.
+ * `gc: true`: which line each garbage collection of a call fell in, and what it freed, with no time
+ * and nothing kept per reading.
  *
- * v8.GCProfiler lists every collection of a call with the heap before and after it (so the bytes it
- * freed) but no time; a PerformanceObserver on 'gc' gives each collection's start time on the
- * performance.now() clock, one event-loop turn or two later. The two lists match one to one, in
- * order. Each reading of the call records its time and the line it charges, so each collection lands
- * in the interval [previous reading, next reading) of one line: that line's "GC freed", and its
- * "Allocated" = its increment + what collections inside it freed.
+ * Two sources, both synchronous:
+ * - v8.GCProfiler lists every collection of the call, in order, with the heap (used + external)
+ *   before and after it, when the call ends (`stop()`);
+ * - the probes: between two collections the heap only grows, so an interval whose heap reading went
+ *   down had a collection in it (or the sweeping that finishes one). The recorder keeps such a drop
+ *   as an event (its line, the level before and after), and, for the run of intervals since the
+ *   previous drop, the one that grew the heap the most (the frame's witness updates `run` in place at
+ *   each reading, and calls in only at a drop). That is a few numbers per drop: the memory grows with the collections,
+ *   not with the readings.
+ *
+ * When the call ends, the collections are laid over that sequence in order, by their levels
+ * (`attribute`): a collection whose before-level is at or above where a drop started and whose
+ * after-level is at or below where it ended is that drop's; one that fits no drop ran inside an
+ * interval that allocated more than it freed (no drop to see), and is charged to the interval of its
+ * run that grew the heap the most: the allocation that most likely set it off. Each drop's line is
+ * charged at least the drop, so Allocated (increment + GC freed) is never negative.
+ *
+ * Node 26's `total_allocated_bytes` would give each interval's allocation directly, but it moves by
+ * whole allocation buffers (~100-250 KB at a time, whatever was allocated): useless per interval.
  */
-import { PerformanceObserver, performance } from 'perf_hooks';
 import { GCProfiler } from 'v8';
 import { heapReading } from './readings';
 
-/** Start times of the collections the observer delivered, in order. */
-const starts: number[] = [];
-/** Reports waiting for the observer; each returns true once written. */
-const waiting = new Set<(force: boolean) => boolean>();
-let active = 0;
-let observer: PerformanceObserver | undefined;
+/** Slot of an event that belongs to no line: before the entry, after the exit. */
+export const NO_LINE = -1;
+/** Slot of a generator's time away (its consumer's work): no line either, and it may hold many collections. */
+export const AWAY = -2;
 
-function watch(): void {
-  if (observer) return;
-  observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) starts.push(entry.startTime);
-    for (const write of [...waiting]) if (write(false)) waiting.delete(write);
-    if (active === 0 && waiting.size === 0) starts.length = 0;
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  // A report still waiting when the process exits is written without the GC columns, not lost.
-  process.on('exit', () => {
-    for (const write of waiting) write(true);
-    waiting.clear();
-  });
-}
+/** Doubles per event: [slot, level before, level after, run's slot, run's largest rise]. */
+const FIELDS = 5;
+/** Events per chunk: chunks are never copied, so growing leaves no garbage. */
+const CHUNK = 1024;
 
+/** A collection as GCProfiler saw it: heap + external bytes before and after. */
 export interface Collection {
-  /** Start time (performance.now clock). */
-  start: number;
-  /** Heap + external bytes it freed. */
-  freed: number;
+  before: number;
+  after: number;
 }
 
-/** Per line index: what collections inside it freed, the fix to its increment, its Mem usage. */
-export interface Attribution {
-  freed: Float64Array;
-  incrementFix: Float64Array;
-  mem: Float64Array;
-}
-
-/**
- * Places each collection in the interval of the reading that follows it, and takes the marks' own
- * garbage out of the figures: a collection frees all of it (it dies young), so that much of what the
- * collection freed is not the line's, nor is the drop it makes in the line's increment (when the
- * backend reads the heap between collections: `heapIncrements`); and each reading's Mem usage leaves
- * out the marks' garbage still alive at that moment. `slots` is the stats layout's width.
- */
-export function attribute(recorder: GcRecorder, collections: readonly Collection[], lineCount: number, slots: number, heapIncrements: boolean): Attribution {
-  const freed = new Float64Array(lineCount);
-  const incrementFix = new Float64Array(lineCount);
-  const mem = new Float64Array(lineCount).fill(-Infinity);
-  let next = 0;
-  let ours = 0;
-  for (let k = 0; k < recorder.length; k++) {
-    // Negative for a generator's time away: its collections are no line's.
-    const line = recorder.line(k) / slots;
-    const away = line < 0;
-    const take = (): void => {
-      if (!away) freed[line] += Math.max(0, collections[next].freed - ours);
-      if (heapIncrements && !away) incrementFix[line] += ours;
-      ours = 0;
-      next++;
-    };
-    while (next < collections.length && collections[next].start <= recorder.time(k)) take();
-    // One that ran inside this reading's mark started after the mark read the time, but freed what
-    // came before: it is this line's too.
-    if (recorder.inside(k) && next < collections.length) take();
-    if (!away) mem[line] = Math.max(mem[line], recorder.raw(k) - (heapIncrements ? ours : 0));
-    ours += recorder.spent(k);
-  }
-  return { freed, incrementFix, mem };
-}
-
-/** Entries per chunk of the timeline: chunks are never copied, so growing leaves no garbage. */
-const CHUNK = 4096;
-
-interface Chunk {
-  times: Float64Array;
-  raws: Float64Array;
-  spent: Float64Array;
-  lines: Int32Array;
-  /** 1 when a collection ran inside the mark itself (its heap number's allocation started one). */
-  inside: Uint8Array;
-}
-
-/** One call's collections (from V8) and the time, reading and charged line of each of its readings. */
+/** One call's drops and runs (from its probes) and collections (from V8). */
 export class GcRecorder {
   private readonly profiler = new GCProfiler();
-  readonly started: number;
-  ended = 0;
-  private readonly chunks: Chunk[] = [];
-  private current: Chunk | undefined;
-  private used = CHUNK;
+  private readonly chunks: Float64Array[] = [];
+  private current: Float64Array;
+  private used = 0;
+  /** Events recorded. */
   length = 0;
+  /**
+   * The probe's state, in a typed array so that updating it allocates nothing: [heap level at the
+   * previous reading, slot of the run's largest rise (-1: no interval yet), that rise]. The frame
+   * updates it at each reading that did not go down; `event` at a drop.
+   */
+  readonly run = new Float64Array(3);
+  private stopped = false;
 
   constructor() {
-    watch();
-    active++;
-    this.grow();
-    // The window [started, ended] lies inside the profiler's, so the observer's collections in it
-    // are the profiler's, in the same order.
+    this.current = new Float64Array(CHUNK * FIELDS);
+    this.chunks.push(this.current);
     this.profiler.start();
-    this.started = performance.now();
+    this.run[0] = heapReading();
+    this.run[1] = -1;
+    this.run[2] = -1;
   }
 
+  /** The last event filled its chunk: call `grow` before the next reading. */
   get full(): boolean {
     return this.used === CHUNK;
   }
 
-  grow(): void {
-    this.current = {
-      times: new Float64Array(CHUNK),
-      raws: new Float64Array(CHUNK),
-      spent: new Float64Array(CHUNK),
-      lines: new Int32Array(CHUNK),
-      inside: new Uint8Array(CHUNK),
-    };
+  /**
+   * A new chunk for the next events. Returns the bytes it took, which the frame keeps out of its
+   * figures; the recorder's own level moves up by as much, so they are no interval's rise either.
+   */
+  grow(): number {
+    const before = heapReading();
+    this.current = new Float64Array(CHUNK * FIELDS);
     this.chunks.push(this.current);
     this.used = 0;
+    const grown = heapReading() - before;
+    this.run[0] += grown;
+    return grown;
   }
 
   /**
-   * A reading `raw` was taken that charges the stats slot `line` (call `grow` first when `full`).
-   * Returns the heap bytes this mark itself allocated: garbage (performance.now() returns a fresh
-   * heap number; more while V8 has not optimised this code yet), measured, not assumed.
+   * A drop (or a stretch that belongs to no line, `NO_LINE`) that ended at `level`; closes the run
+   * before it. There is always room (`grow` when `full`).
    */
-  mark(line: number, raw: number): number {
-    const before = heapReading();
-    const chunk = this.current!;
-    chunk.times[this.used] = performance.now();
-    chunk.raws[this.used] = raw;
-    chunk.lines[this.used] = line;
-    // Negative when a collection ran inside the mark (its heap number's allocation can start one).
-    const change = heapReading() - before;
-    const spent = change < 0 ? 0 : change;
-    chunk.spent[this.used] = spent;
-    chunk.inside[this.used] = change < 0 ? 1 : 0;
+  event(slot: number, level: number): void {
+    const s = this.run;
+    const at = this.used * FIELDS;
+    const c = this.current;
+    c[at] = slot;
+    c[at + 1] = s[0];
+    c[at + 2] = level;
+    c[at + 3] = s[1];
+    c[at + 4] = s[2];
     this.used++;
     this.length++;
-    return spent;
+    s[0] = level;
+    s[1] = -1;
+    s[2] = -1;
   }
 
-  time(k: number): number {
-    return this.chunks[(k / CHUNK) | 0].times[k % CHUNK];
-  }
-  raw(k: number): number {
-    return this.chunks[(k / CHUNK) | 0].raws[k % CHUNK];
-  }
-  spent(k: number): number {
-    return this.chunks[(k / CHUNK) | 0].spent[k % CHUNK];
-  }
-  line(k: number): number {
-    return this.chunks[(k / CHUNK) | 0].lines[k % CHUNK];
-  }
-  inside(k: number): boolean {
-    return this.chunks[(k / CHUNK) | 0].inside[k % CHUNK] === 1;
+  field(k: number, f: number): number {
+    return this.chunks[(k / CHUNK) | 0][(k % CHUNK) * FIELDS + f];
   }
 
-  /** Stops recording; the call's collections, without their times yet. Once only: later calls find none. */
-  stop(): Array<{ freed: number }> {
-    if (this.ended !== 0) return [];
-    this.ended = performance.now();
+  /**
+   * Stops recording, with a last stretch that belongs to no line (from the exit reading to now: the
+   * report's own work); returns the call's collections. Once only: later calls find none.
+   */
+  stop(): Collection[] {
+    if (this.stopped) return [];
+    this.stopped = true;
+    this.event(NO_LINE, heapReading());
     const data = this.profiler.stop() as unknown as { statistics?: GcStatistic[] } | undefined;
-    active--;
-    return (data?.statistics ?? []).map((s) => {
-      const before = s.beforeGC.heapStatistics;
-      const after = s.afterGC.heapStatistics;
-      return { freed: before.usedHeapSize + before.externalMemory - (after.usedHeapSize + after.externalMemory) };
-    });
+    return (data?.statistics ?? []).map((s) => ({ before: level(s.beforeGC.heapStatistics), after: level(s.afterGC.heapStatistics) }));
   }
+}
+
+interface HeapLevel {
+  usedHeapSize: number;
+  externalMemory: number;
 }
 
 interface GcStatistic {
-  beforeGC: { heapStatistics: { usedHeapSize: number; externalMemory: number } };
-  afterGC: { heapStatistics: { usedHeapSize: number; externalMemory: number } };
+  beforeGC: { heapStatistics: HeapLevel };
+  afterGC: { heapStatistics: HeapLevel };
+}
+
+function level(h: HeapLevel): number {
+  return h.usedHeapSize + h.externalMemory;
 }
 
 /**
- * Calls `write` with the collections' times once the observer has delivered them (at once when the
- * call had no collection). `write(undefined)` means they could not be had: at process exit, or when
- * the observer never delivered them.
+ * Slack on the level comparisons. They are exact but for what runs between a reading and a
+ * collection's prologue or epilogue without being allocation (the object whose allocation started
+ * the collection: a few hundred bytes; sweeping, which lowers the level after a full collection).
  */
-export function whenTimed(recorder: GcRecorder, freed: Array<{ freed: number }>, write: (collections: Collection[] | undefined) => void): void {
-  const attempt = (force: boolean): boolean => {
-    const inCall = starts.filter((t) => t >= recorder.started && t <= recorder.ended);
-    if (inCall.length < freed.length && !force) return false;
-    // A count that still differs (a collection in the instant between the profiler's start and the
-    // window's, or at the end) cannot be paired safely: then no GC columns rather than wrong ones.
-    write(inCall.length === freed.length ? freed.map((c, i) => ({ start: inCall[i], freed: c.freed })) : undefined);
-    return true;
+const SLACK = 16 * 1024;
+
+/**
+ * What the collections freed, per line index (`slots` numbers per line in the frame's stats): each
+ * collection is placed on a drop or a run (see the file's comment); a drop's line gets the larger of
+ * the drop and what its collections freed.
+ */
+export function attribute(recorder: GcRecorder, collections: readonly Collection[], lineCount: number, slots: number): Float64Array {
+  const freed = new Float64Array(lineCount);
+  const charge = (slot: number, bytes: number): void => {
+    if (slot >= 0 && bytes > 0) freed[slot / slots] += bytes;
   };
-  if (freed.length === 0) {
-    write([]);
-    return;
+  const n = recorder.length;
+  const slot = (k: number) => recorder.field(k, 0);
+  const from = (k: number) => recorder.field(k, 1);
+  const to = (k: number) => recorder.field(k, 2);
+  const runSlot = (k: number) => recorder.field(k, 3);
+  // Segments in order: the run before event 0, event 0, the run before event 1, ... event n-1 (the
+  // stretch after the exit). Even s: the run before event s/2; odd s: event (s-1)/2.
+  let s = 0;
+  // For the event being filled: what its collections freed so far, and the after-level of the last.
+  let inEvent = 0;
+  let lastAfter = 0;
+  let count = 0;
+  const closeEvent = (k: number): void => {
+    // A drop is what its collections freed, at least: the rest is sweeping finishing one of them.
+    charge(slot(k), Math.max(from(k) - to(k), inEvent));
+    inEvent = 0;
+    count = 0;
+  };
+  // A first collection in event k: the heap rose from where the stretch started to the collection's
+  // level, and from its level to where the stretch ended.
+  const fitsFirst = (k: number, c: Collection): boolean => c.after <= to(k) + SLACK && c.before >= from(k) - SLACK;
+  const fitsEvent = (k: number, c: Collection): boolean => {
+    // The consumer's work while a generator was away: any collection from the level it started at,
+    // down to where the heap was at either end.
+    if (slot(k) === AWAY) return c.before >= (count === 0 ? from(k) : lastAfter) - SLACK && c.after <= Math.max(from(k), to(k)) + SLACK;
+    if (c.after > to(k) + SLACK) return false;
+    // A stretch that did not go down (a generator's time away, before the entry) takes it only if
+    // the next drop cannot: one that went down is where a collection shows.
+    if (count === 0) return fitsFirst(k, c) && (to(k) < from(k) || k + 1 >= n || !fitsFirst(k + 1, c));
+    if (c.before < lastAfter - SLACK) return false;
+    // One that fits the next drop as its first is that drop's: drops are where collections show.
+    if (k + 1 < n && to(k + 1) < from(k + 1) && fitsFirst(k + 1, c)) return false;
+    // A second collection in the same interval: straight after the first, or below the level the
+    // interval ended at (else it ran later, in the next run).
+    return c.before <= to(k) + SLACK || c.before - lastAfter <= SLACK;
+  };
+  for (const c of collections) {
+    const bytes = Math.max(0, c.before - c.after);
+    for (;;) {
+      const k = s >> 1;
+      if (k >= n) break;
+      if (s & 1) {
+        if (fitsEvent(k, c)) {
+          inEvent += bytes;
+          lastAfter = c.after;
+          count++;
+          break;
+        }
+        closeEvent(k);
+        s++;
+        continue;
+      }
+      // A run: the next drop takes the collection if it fits there; else the run's largest rise,
+      // if the run had an interval and the collection's after-level is not above the run's end; a
+      // stretch of no line that did not go down only if the run cannot.
+      const runFits = runSlot(k) >= 0 && c.after <= from(k) + SLACK;
+      if (fitsEvent(k, c) && (to(k) < from(k) || slot(k) === AWAY || !runFits)) {
+        s++;
+        continue;
+      }
+      if (runFits) {
+        charge(runSlot(k), bytes);
+        break;
+      }
+      s++;
+    }
   }
-  watch();
-  // Node does not wait for undelivered 'gc' entries before it exits: this timer keeps the process
-  // alive until they come (a turn or two), or gives up after a second.
-  const timer = setTimeout(() => {
-    if (waiting.delete(waitingFor)) attempt(true);
-  }, 1000);
-  const waitingFor = (force: boolean): boolean => {
-    const done = attempt(force);
-    if (done) clearTimeout(timer);
-    return done;
-  };
-  waiting.add(waitingFor);
+  // The events not closed yet: their drops (and the collections of the one being filled).
+  for (let k = s >> 1; k < n; k++) closeEvent(k);
+  return freed;
 }

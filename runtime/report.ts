@@ -4,20 +4,19 @@
  */
 import * as path from 'path';
 import type { Frame } from './frame';
-import type { Attribution } from './gc';
 import type { Backend } from './readings';
 import type { LineTable, Report, ReportLine } from './types';
 
 /**
- * @param gc with `gc: true`: what collections inside each line's intervals freed, and the figures
- *   with the profiler's own garbage taken out; the report then has Allocated and GC freed
+ * @param gcFreed with `gc: true`: what collections inside each line's intervals freed (gc.ts); the
+ *   report then has Allocated and GC freed
  */
-export function buildReport(frame: Frame, table: LineTable, name: string, precision: number, backend: Backend, gc?: Attribution): Report {
+export function buildReport(frame: Frame, table: LineTable, name: string, precision: number, backend: Backend, gcFreed?: Float64Array): Report {
   const lines = table.lines.map((source, index): ReportLine => {
     const occurrences = frame.occurrences(index);
     const ran = occurrences > 0;
-    const increment = frame.increment(index) + (gc ? gc.incrementFix[index] : 0);
-    const mem = gc && gc.mem[index] !== -Infinity ? gc.mem[index] : frame.mem(index);
+    const increment = frame.increment(index);
+    const mem = frame.mem(index);
     const line: ReportLine = {
       line: table.first + index,
       source,
@@ -25,9 +24,12 @@ export function buildReport(frame: Frame, table: LineTable, name: string, precis
       memBytes: ran ? mem : null,
       incrementBytes: ran ? increment : null,
     };
-    if (gc) {
-      line.allocatedBytes = ran ? increment + gc.freed[index] : null;
-      line.gcFreedBytes = ran ? gc.freed[index] : null;
+    if (gcFreed) {
+      // A line whose heap went down had collections (or their sweeping) free at least that much:
+      // its Allocated is never negative.
+      const freed = Math.max(gcFreed[index], -increment);
+      line.allocatedBytes = ran ? increment + freed : null;
+      line.gcFreedBytes = ran ? freed : null;
     }
     return line;
   });
