@@ -7,7 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT, writeProject } from './helpers/compile';
@@ -106,6 +106,97 @@ test('clean: a directory named like a recording is skipped, said on stderr, and 
   assert.equal(fs.readdirSync(dir), ['mprofile_20250101000000.dat']);
   // list and plot do not take the directory for a recording either.
   assert.is(tsMprof(dir, 'list').stdout, 'no recordings (mprofile_*.dat) in this directory\n');
+});
+
+
+test('run --timeline: a 0.1 s program records its start and its end; -o of an existing file appends, as run -o does', () => {
+  const dir = writeProject({ 'short.js': 'const t = Date.now(); while (Date.now() - t < 100);\n' });
+  let r = tsMprof(dir, 'run', '--timeline', '-o', 'rec.dat', '--', process.execPath, 'short.js');
+  assert.is(r.code, 0, r.stderr);
+  const first = fs.readFileSync(path.join(dir, 'rec.dat'), 'utf8').split('\n').filter(Boolean);
+  assert.is(first[0], `CMDLINE ${process.execPath} short.js`);
+  const mems = first.slice(1).map((line) => /^MEM (\d+\.\d{6}) (\d+\.\d{4})$/.exec(line));
+  assert.ok(mems.length >= 2 && mems.every(Boolean), first.join('\n'));
+  // The last sample is at the end: at least the program's 0.1 s after the first.
+  const times = mems.map((m) => Number(m![2]));
+  assert.ok(times[times.length - 1] - times[0] >= 0.09, `${times}`);
+  assert.match(tsMprof(dir, 'plot', 'rec.dat').stdout, 'rec.svg');
+  // A second run into the same file adds its own CMDLINE and samples after the first run's.
+  r = tsMprof(dir, 'run', '--timeline', '-o', 'rec.dat', '--', process.execPath, 'short.js');
+  assert.is(r.code, 0, r.stderr);
+  const both = fs.readFileSync(path.join(dir, 'rec.dat'), 'utf8').split('\n').filter(Boolean);
+  assert.equal(both.slice(0, first.length), first);
+  assert.is(both[first.length], first[0]);
+  assert.ok(both.length >= first.length + 3);
+  // A command that cannot start leaves the file as it was.
+  r = tsMprof(dir, 'run', '--timeline', '-o', 'rec.dat', '--', 'no-such-command-here');
+  assert.is(r.code, 127);
+  assert.is(fs.readFileSync(path.join(dir, 'rec.dat'), 'utf8').split('\n').filter(Boolean).length, both.length);
+});
+
+const FOREVER = `import { profile } from 'ts-memory-profiler';
+
+class Work {
+  @profile
+  step(n: number): number {
+    const a = new Array(n).fill(1);
+    return a.length;
+  }
+}
+
+const w = new Work();
+for (let i = 0; i < 3; i++) w.step(1000);
+console.log('ready');
+setInterval(() => undefined, 1000);
+`;
+
+/** Runs `ts-mprof run --aggregate` on a program that never ends, signals it once it is ready, and returns its output and exit code. */
+function stopped(signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const dir = writeProject({ 'tsconfig.json': '{"compilerOptions":{"target":"ES2022"}}', 'app.ts': FOREVER });
+  // Its own process group, so that SIGINT can go to the whole group as a terminal's Ctrl-C does.
+  const child = spawn(process.execPath, [CLI, 'run', '--aggregate', 'app.ts'], { cwd: dir, detached: true });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => {
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout === 'ready\n') {
+        if (signal === 'SIGINT') process.kill(-child.pid!, 'SIGINT');
+        else child.kill('SIGTERM');
+      }
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`run --aggregate stopped by ${signal} (${signal === 'SIGINT' ? 'Ctrl-C' : 'kill'}): the table is printed, then the exit status is the signal's`, async () => {
+    const r = await stopped(signal);
+    assert.is(r.code, code, r.stderr);
+    assert.match(r.stdout, /^ready\nFilename: app\.ts\n/);
+    assert.match(r.stdout, /\n {5}4 +\d+\.\d MiB +-?\d+\.\d MiB {11}3 {5}@profile\n/);
+    assert.match(r.stdout, /\n {5}6 +\d+\.\d MiB +-?\d+\.\d MiB {11}3 {7}const a = new Array\(n\)\.fill\(1\);\n/);
+  });
+}
+
+test('a program with its own SIGTERM listener handles the signal itself; the totals come at its exit', async () => {
+  const dir = writeProject({
+    'tsconfig.json': '{"compilerOptions":{"target":"ES2022"}}',
+    'app.ts': FOREVER.replace("console.log('ready');", "process.on('SIGTERM', () => { console.log('bye'); process.exit(5); });\nconsole.log('ready');"),
+  });
+  const child = spawn(process.execPath, [CLI, 'run', '--aggregate', 'app.ts'], { cwd: dir });
+  let stdout = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout === 'ready\n') child.kill('SIGTERM');
+    });
+    child.on('close', resolve);
+  });
+  assert.is(code, 5);
+  assert.match(stdout, /^ready\nbye\nFilename: app\.ts\n/);
+  assert.is(stdout.split('Filename:').length, 2, 'one table');
 });
 
 test.run();
