@@ -22,6 +22,7 @@ const FLAGS: Record<string, keyof RunSettings> = {
   '-o': 'output',
   '--output': 'output',
   '--aggregate': 'aggregate',
+  '--pprof': 'pprof',
 };
 
 /** Throws a UsageError for anything it cannot take. */

@@ -32,6 +32,7 @@ export async function main(args: string[]): Promise<number> {
     }
     settings.output = path.resolve(settings.output);
   }
+  if (settings.pprof !== undefined) settings.pprof = path.resolve(settings.pprof);
   const child = spawn(process.execPath, ['--import', REGISTER, file, ...programArgs], {
     stdio: 'inherit',
     env: { ...process.env, ...environmentFor(settings) },

@@ -14,7 +14,8 @@ const work: Array<() => void> = [];
 
 function onSignal(signal: NodeJS.Signals): void {
   if (process.listenerCount(signal) > 1) return;
-  for (const run of work.splice(0)) run();
+  // Work may add work (a report published now goes into a profile written after it).
+  for (let run = work.shift(); run !== undefined; run = work.shift()) run();
   for (const s of SIGNALS) process.removeListener(s, onSignal);
   process.kill(process.pid, signal);
 }
