@@ -12,6 +12,8 @@ export interface RunArguments {
   program: string;
   /** Its arguments: its `process.argv.slice(2)`. */
   args: string[];
+  /** `--html FILE`: an HTML report of the run's reports, written by ts-mprof after the program exits. */
+  html?: string;
 }
 
 /** Each flag and the setting it sets (`--aggregate` is a switch, the others take a value). */
@@ -28,7 +30,13 @@ const FLAGS: Record<string, keyof RunSettings> = {
 /** Throws a UsageError for anything it cannot take. */
 export function parseRunArguments(args: readonly string[]): RunArguments {
   const settings: Record<string, unknown> = {};
+  let html: string | undefined;
   const first = readOptions(args, (flag) => {
+    if (flag.name === '--html') {
+      html = flag.value();
+      if (html === '') throw new UsageError('--html needs a file name');
+      return;
+    }
     const name = Object.prototype.hasOwnProperty.call(FLAGS, flag.name) ? FLAGS[flag.name] : undefined;
     if (name === undefined) throw new UsageError(`unknown option '${flag.name}'`);
     if (name === 'aggregate') {
@@ -45,5 +53,5 @@ export function parseRunArguments(args: readonly string[]): RunArguments {
     }
   });
   if (first >= args.length) throw new UsageError('no program to run');
-  return { settings: settings as RunSettings, program: args[first], args: args.slice(first + 1) };
+  return { settings: settings as RunSettings, program: args[first], args: args.slice(first + 1), ...(html === undefined ? {} : { html }) };
 }

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, string> = {
     --format text|json        the reports' format
     -o FILE                   append the reports to FILE instead of writing them to stdout
     --aggregate               one table per method at exit, summed over all its calls
+    --html FILE               also write an HTML report of the reports to FILE when the program exits
     --pprof FILE              also write a pprof profile of the reports to FILE at exit (go tool pprof -list)
 
 ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COMMAND [args...]
@@ -28,6 +29,10 @@ ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COM
 `,
   peak: `ts-mprof peak [--] [FILE.dat]
   Prints the peak memory of a recording. The last one by default.
+`,
+  html: `ts-mprof html [--timeline FILE.dat] [--title T] -o report.html [--] reports.jsonl
+  Writes an HTML report (one file, no network) of JSON reports (--format json): per method, its
+  source with a bar per figure, sortable columns, links to the profiled methods a line calls.
 `,
   clean: `ts-mprof clean
   Removes the recordings (mprofile_*.dat) in the current directory.

@@ -5,6 +5,7 @@
 import { describeError, sayOnce } from './problems';
 import { collectPprof } from './pprof-file';
 import { formatJson, formatText } from './report';
+import { recordReport } from './report-file';
 import type { Resolved } from './settings';
 import type { Report } from './types';
 
@@ -15,6 +16,7 @@ export function publish(report: Report, options: Resolved): void {
     sayOnce('stream', `the report stream's write() threw, reports are lost: ${describeError(error)}`);
   }
   if (options.pprof !== undefined) collectPprof(report, options.pprof);
+  recordReport(report);
   if (options.onReport) {
     try {
       options.onReport(report);
