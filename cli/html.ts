@@ -104,7 +104,8 @@ function renderTable(table: MethodTable, tables: MethodTable[]): string {
   const maxPeak = max((r) => r.peak);
   const maxAllocated = max((r) => r.allocated);
   const maxOccurrences = max((r) => r.occurrences);
-  const cost = (r: (typeof body)[number]) => r.increment ?? r.peak ?? r.allocated ?? 0;
+  // The @profile row is never among the costliest: its figures are the call's entry, not a line's work.
+  const cost = (r: (typeof body)[number]) => (r.entryIncrement !== null ? 0 : r.increment ?? r.peak ?? r.allocated ?? 0);
   const top = Math.max(0, ...body.map(cost));
   // The costliest lines: the first few by cost, each at least a tenth of the costliest.
   const hot = new Set(
