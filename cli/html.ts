@@ -276,7 +276,7 @@ export function readReports(file: string): Report[] {
   return reports;
 }
 
-export function writeHtml(target: string, html: string): void {
+export function writeOutput(target: string, html: string): void {
   try {
     fs.writeFileSync(target, html);
   } catch (error) {
@@ -301,7 +301,7 @@ export function main(args: string[]): number {
     const reports = readReports(operands[0]);
     if (reports.length === 0) throw new DatError(`${operands[0]}: no JSON reports in it (write them with --format json)`);
     const chart = timeline === undefined ? undefined : renderSvg(readDat(timeline), timeline);
-    writeHtml(output!, renderReportHtml(reports, { title, chart }));
+    writeOutput(output!, renderReportHtml(reports, { title, chart }));
     process.stdout.write(`${output}\n`);
   });
 }

@@ -14,6 +14,8 @@ export interface RunArguments {
   args: string[];
   /** `--html FILE`: an HTML report of the run's reports, written by ts-mprof after the program exits. */
   html?: string;
+  /** `--speedscope FILE`: the run's reports as a speedscope file, written after the program exits. */
+  speedscope?: string;
 }
 
 /** Each flag and the setting it sets (`--aggregate` is a switch, the others take a value). */
@@ -31,10 +33,13 @@ const FLAGS: Record<string, keyof RunSettings> = {
 export function parseRunArguments(args: readonly string[]): RunArguments {
   const settings: Record<string, unknown> = {};
   let html: string | undefined;
+  let speedscope: string | undefined;
   const first = readOptions(args, (flag) => {
-    if (flag.name === '--html') {
-      html = flag.value();
-      if (html === '') throw new UsageError('--html needs a file name');
+    if (flag.name === '--html' || flag.name === '--speedscope') {
+      const file = flag.value();
+      if (file === '') throw new UsageError(`${flag.name} needs a file name`);
+      if (flag.name === '--html') html = file;
+      else speedscope = file;
       return;
     }
     const name = Object.prototype.hasOwnProperty.call(FLAGS, flag.name) ? FLAGS[flag.name] : undefined;
@@ -53,5 +58,5 @@ export function parseRunArguments(args: readonly string[]): RunArguments {
     }
   });
   if (first >= args.length) throw new UsageError('no program to run');
-  return { settings: settings as RunSettings, program: args[first], args: args.slice(first + 1), ...(html === undefined ? {} : { html }) };
+  return { settings: settings as RunSettings, program: args[first], args: args.slice(first + 1), ...(html === undefined ? {} : { html }), ...(speedscope === undefined ? {} : { speedscope }) };
 }

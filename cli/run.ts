@@ -12,13 +12,14 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { environmentFor } from '../loader/settings';
 import { REPORTS_ENV } from '../runtime/report-file';
-import { readReports, renderReportHtml, writeHtml } from './html';
+import { readReports, renderReportHtml, writeOutput } from './html';
 import { parseRunArguments } from './options';
+import { toSpeedscope } from './speedscope';
 
 const REGISTER = pathToFileURL(path.join(__dirname, '..', 'loader', 'register.js')).href;
 
 export async function main(args: string[]): Promise<number> {
-  const { settings, program, args: programArgs, html } = parseRunArguments(args);
+  const { settings, program, args: programArgs, html, speedscope } = parseRunArguments(args);
   const file = path.resolve(program);
   if (!isFile(file)) {
     process.stderr.write(`ts-mprof run: cannot find ${program}\n`);
@@ -36,7 +37,7 @@ export async function main(args: string[]): Promise<number> {
   }
   if (settings.pprof !== undefined) settings.pprof = path.resolve(settings.pprof);
   // --html: the program also appends each report as JSON to a file of ours, turned into the page at the end.
-  const reportsFile = html === undefined ? undefined : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ts-mprof-')), 'reports.jsonl');
+  const reportsFile = html === undefined && speedscope === undefined ? undefined : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ts-mprof-')), 'reports.jsonl');
   const child = spawn(process.execPath, ['--import', REGISTER, file, ...programArgs], {
     stdio: 'inherit',
     env: { ...process.env, ...environmentFor(settings), ...(reportsFile === undefined ? {} : { [REPORTS_ENV]: reportsFile }) },
@@ -60,16 +61,23 @@ export async function main(args: string[]): Promise<number> {
   } finally {
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }
-  if (html !== undefined && reportsFile !== undefined) {
+  if (reportsFile !== undefined) {
     // Written whatever the program's exit code: a failing run's reports are worth a look too.
     const reports = fs.existsSync(reportsFile) ? readReports(reportsFile) : [];
     fs.rmSync(path.dirname(reportsFile), { recursive: true, force: true });
-    try {
-      writeHtml(html, renderReportHtml(reports, { title: `ts-mprof run ${program}` }));
-      process.stderr.write(`ts-mprof run: ${reports.length} report${reports.length === 1 ? '' : 's'} in ${html}\n`);
-    } catch (error) {
-      process.stderr.write(`ts-mprof run: ${(error as Error).message}\n`);
-      if (code === 0) code = 1;
+    const outputs: Array<[string | undefined, () => string]> = [
+      [html, () => renderReportHtml(reports, { title: `ts-mprof run ${program}` })],
+      [speedscope, () => `${JSON.stringify(toSpeedscope(reports, `ts-mprof run ${program}`))}\n`],
+    ];
+    for (const [target, render] of outputs) {
+      if (target === undefined) continue;
+      try {
+        writeOutput(target, render());
+        process.stderr.write(`ts-mprof run: ${reports.length} report${reports.length === 1 ? '' : 's'} in ${target}\n`);
+      } catch (error) {
+        process.stderr.write(`ts-mprof run: ${(error as Error).message}\n`);
+        if (code === 0) code = 1;
+      }
     }
   }
   return code;

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, string> = {
     -o FILE                   append the reports to FILE instead of writing them to stdout
     --aggregate               one table per method at exit, summed over all its calls
     --html FILE               also write an HTML report of the reports to FILE when the program exits
+    --speedscope FILE         also write the reports as a speedscope flame graph (bytes per line) to FILE
     --pprof FILE              also write a pprof profile of the reports to FILE at exit (go tool pprof -list)
 
 ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COMMAND [args...]
