@@ -6,6 +6,7 @@
  *   ts-mprof run app.ts [args...]                   cli/run.ts
  *   ts-mprof run --timeline [...] -- COMMAND...     cli/timeline.ts
  *   ts-mprof plot | list | peak | clean             cli/plot.ts, cli/recordings.ts
+ *   ts-mprof html reports.jsonl -o report.html      cli/html.ts
  *
  * Bad arguments throw a UsageError: the message and the usage go to stderr, exit code 2.
  */
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Command> = {
   list: () => require('./recordings').list,
   peak: () => require('./recordings').peak,
   clean: () => require('./recordings').clean,
+  html: () => require('./html').main,
 };
 
 /** `run --timeline ... -- COMMAND` records memory over time; plain `run` profiles a TypeScript program. */

@@ -12,6 +12,10 @@ export interface RunArguments {
   program: string;
   /** Its arguments: its `process.argv.slice(2)`. */
   args: string[];
+  /** `--html FILE`: an HTML report of the run's reports, written by ts-mprof after the program exits. */
+  html?: string;
+  /** `--speedscope FILE`: the run's reports as a speedscope file, written after the program exits. */
+  speedscope?: string;
 }
 
 /** Each flag and the setting it sets (`--aggregate` is a switch, the others take a value). */
@@ -22,12 +26,22 @@ const FLAGS: Record<string, keyof RunSettings> = {
   '-o': 'output',
   '--output': 'output',
   '--aggregate': 'aggregate',
+  '--pprof': 'pprof',
 };
 
 /** Throws a UsageError for anything it cannot take. */
 export function parseRunArguments(args: readonly string[]): RunArguments {
   const settings: Record<string, unknown> = {};
+  let html: string | undefined;
+  let speedscope: string | undefined;
   const first = readOptions(args, (flag) => {
+    if (flag.name === '--html' || flag.name === '--speedscope') {
+      const file = flag.value();
+      if (file === '') throw new UsageError(`${flag.name} needs a file name`);
+      if (flag.name === '--html') html = file;
+      else speedscope = file;
+      return;
+    }
     const name = Object.prototype.hasOwnProperty.call(FLAGS, flag.name) ? FLAGS[flag.name] : undefined;
     if (name === undefined) throw new UsageError(`unknown option '${flag.name}'`);
     if (name === 'aggregate') {
@@ -44,5 +58,5 @@ export function parseRunArguments(args: readonly string[]): RunArguments {
     }
   });
   if (first >= args.length) throw new UsageError('no program to run');
-  return { settings: settings as RunSettings, program: args[first], args: args.slice(first + 1) };
+  return { settings: settings as RunSettings, program: args[first], args: args.slice(first + 1), ...(html === undefined ? {} : { html }), ...(speedscope === undefined ? {} : { speedscope }) };
 }

@@ -6,8 +6,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DatError, peakOf, readDat, startOf, type FuncCall, type Recording } from './dat';
+import { DatError, scanDat, type FuncCall, type Recording } from './dat';
+import { progressOnTerminal } from './progress';
 import { chooseRecording, formatDate, guarded } from './recordings';
+import { readArguments } from './args';
+import { Columns } from './columns';
+import { printable } from './printable';
 import { UsageError } from './usage';
 
 export interface PlotOptions {
@@ -25,8 +29,9 @@ const CHAR = 6.3;
 const COLORS = ['#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#bcbd22'];
 const LINE_COLOR = '#1f77b4';
 
+/** Text for SVG and HTML: markup characters as references, control characters as visible escapes (printable.ts). */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return printable(text).replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** About `count` round tick values (1, 2, 5 times a power of ten), the first <= lo, the last >= hi. */
@@ -64,8 +69,8 @@ const MAX_LABELS = 24;
  * Puts the longest calls' spans and labels in the first lane where they overlap nothing; the others
  * are drawn on the curve only and counted.
  */
-function placeLabels(calls: FuncCall[], x: (t: number) => number, right: number): { placed: Placed[]; unlabelled: number; lanes: number } {
-  const longest = [...calls].sort((a, b) => b.t1 - b.t0 - (a.t1 - a.t0)).slice(0, MAX_LABELS);
+function placeLabels(columns: Columns, x: (t: number) => number, right: number): { placed: Placed[]; unlabelled: number; lanes: number } {
+  const longest = columns.longestCalls(MAX_LABELS);
   const ends: number[] = [];
   const placed: Placed[] = [];
   for (const call of longest.sort((a, b) => a.t0 - b.t0 || (a.level ?? 0) - (b.level ?? 0))) {
@@ -80,37 +85,92 @@ function placeLabels(calls: FuncCall[], x: (t: number) => number, right: number)
     ends[lane] = end;
     placed.push({ call, lane, textX });
   }
-  return { placed, unlabelled: calls.length - placed.length, lanes: ends.length };
+  return { placed, unlabelled: columns.callCount - placed.length, lanes: ends.length };
+}
+
+/** At most this many calls get brackets on the curve (the longest ones), so a million calls make a chart, not 100 MB of paths. */
+export const MAX_BRACKETS = 2000;
+
+/**
+ * The pixel runs [from, to) covered by at least one of a function's calls: a difference array over
+ * the chart's pixel columns, so a million calls' bands are a few rectangles, found in one pass.
+ */
+class Coverage {
+  private readonly diff: Int32Array;
+  constructor(private readonly left: number, width: number) {
+    this.diff = new Int32Array(Math.ceil(width) + 2);
+  }
+  add(x0: number, x1: number): void {
+    const last = this.diff.length - 1;
+    const from = Math.max(0, Math.min(last, Math.floor(x0 - this.left)));
+    const to = Math.max(from + 1, Math.min(last, Math.ceil(x1 - this.left)));
+    this.diff[from]++;
+    this.diff[to]--;
+  }
+  runs(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    let depth = 0;
+    let from = -1;
+    for (let i = 0; i < this.diff.length; i++) {
+      depth += this.diff[i];
+      if (depth > 0 && from < 0) from = i;
+      if (depth <= 0 && from >= 0) {
+        out.push([this.left + from, this.left + i]);
+        from = -1;
+      }
+    }
+    return out;
+  }
 }
 
 /** The chart as a standalone SVG document. */
-export function renderSvg(recording: Recording, file: string, options: PlotOptions = {}): string {
-  const start = startOf(recording);
+export function renderSvg(recording: Recording | Columns, file: string, options: PlotOptions = {}): string {
+  const columns = recording instanceof Columns ? recording : Columns.of(recording);
+  const start = columns.start();
   if (start === undefined) throw new DatError(`${file}: nothing to plot (no MEM or FUNC lines)`);
-  const { samples, funcs } = recording;
-  const times = [...samples.map((s) => s.t), ...funcs.flatMap((f) => [f.t0, f.t1])].map((t) => t - start);
-  const mems = [...samples.map((s) => s.mem), ...funcs.flatMap((f) => [f.mem0, f.mem1])];
-  let [memLo, memHi] = [Math.min(...mems), Math.max(...mems)];
+  const sampleCount = columns.sampleCount;
+  const callCount = columns.callCount;
+  // Loops, not Math.min(...values): a spread of a million values overflows the stack.
+  let memLo = Infinity;
+  let memHi = -Infinity;
+  let tHi = -Infinity;
+  for (const list of [columns.sampleMem.values, columns.callMem0.values, columns.callMem1.values]) {
+    for (const mem of list) {
+      if (mem < memLo) memLo = mem;
+      if (mem > memHi) memHi = mem;
+    }
+  }
+  for (const list of [columns.sampleT.values, columns.callT0.values, columns.callT1.values]) for (const t of list) if (t > tHi) tHi = t;
   if (memHi - memLo < 1) [memLo, memHi] = [memLo - 0.5, memHi + 0.5];
   const pad = (memHi - memLo) * 0.06;
   const yTicks = ticks(Math.max(0, memLo - pad), memHi + pad);
   const [yLo, yHi] = [yTicks[0], yTicks[yTicks.length - 1]];
-  const xTicks = ticks(0, Math.max(...times) || 1, 8);
+  const xTicks = ticks(0, tHi - start || 1, 8);
   const xHi = xTicks[xTicks.length - 1];
 
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const x = (t: number) => MARGIN.left + ((t - start) / xHi) * plotW;
   const xr = (t: number) => MARGIN.left + (t / xHi) * plotW;
 
-  const { placed, unlabelled, lanes } = placeLabels(funcs, x, WIDTH - 4);
-  const names = [...new Set(funcs.map((f) => f.name))];
-  const color = (name: string) => COLORS[names.indexOf(name) % COLORS.length];
+  const { placed, unlabelled, lanes } = placeLabels(columns, x, WIDTH - 4);
+  // Per function: its colour, number of calls and time in all (for the legend).
+  const names = columns.names;
+  const stats = names.map((_, i) => ({ color: COLORS[i % COLORS.length], calls: 0, total: 0, bands: new Coverage(MARGIN.left, plotW) }));
+  for (let i = 0; i < callCount; i++) {
+    const entry = stats[columns.callName.data[i]];
+    const [t0, t1] = [columns.callT0.data[i], columns.callT1.data[i]];
+    entry.calls++;
+    entry.total += t1 - t0;
+    entry.bands.add(x(t0), x(t1));
+  }
+  const color = (name: string) => stats[names.indexOf(name)].color;
+  const bracketed = columns.longestCalls(MAX_BRACKETS);
   const stripTop = MARGIN.top;
   const plotTop = stripTop + (lanes ? lanes * LANE + 10 : 0);
   const plotBottom = plotTop + PLOT_HEIGHT;
   const y = (mem: number) => plotBottom - ((mem - yLo) / (yHi - yLo)) * PLOT_HEIGHT;
   const legendTop = plotBottom + MARGIN.bottom;
-  const legendRows = names.length + (unlabelled ? 1 : 0);
+  const legendRows = names.length + (unlabelled ? 1 : 0) + (bracketed.length < callCount ? 1 : 0);
   const height = legendTop + legendRows * 18 + 12;
   const f = (v: number) => v.toFixed(1);
 
@@ -118,12 +178,12 @@ export function renderSvg(recording: Recording, file: string, options: PlotOptio
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ${FONT} font-size="12">`);
   out.push(`<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`);
 
-  const title = options.title ?? recording.cmdline?.trim() ?? path.basename(file);
+  const title = options.title ?? columns.cmdlineText?.trim() ?? path.basename(file);
   out.push(`<text x="${MARGIN.left}" y="22" font-size="16" font-weight="bold">${escapeXml(title)}</text>`);
-  const top = peakOf(recording);
-  const facts = [`${path.basename(file)}`, `started ${formatDate(start)}`, `${samples.length} samples`];
+  const top = columns.peak();
+  const facts = [`${path.basename(file)}`, `started ${formatDate(start)}`, `${sampleCount} samples`];
   if (top) facts.push(`peak ${top.mem.toFixed(1)} MiB at ${(top.t - start).toFixed(2)} s`);
-  if (funcs.length) facts.push(`${funcs.length} profiled call${funcs.length === 1 ? '' : 's'}`);
+  if (callCount) facts.push(`${callCount} profiled call${callCount === 1 ? '' : 's'}`);
   out.push(`<text x="${MARGIN.left}" y="40" fill="#555555">${escapeXml(facts.join(' · '))}</text>`);
 
   // Grid and axes.
@@ -143,20 +203,21 @@ export function renderSvg(recording: Recording, file: string, options: PlotOptio
   out.push(`<text x="${MARGIN.left + plotW / 2}" y="${plotBottom + 38}" text-anchor="middle" fill="#333333">time since start (s)</text>`);
   out.push(`<text transform="translate(18 ${plotTop + PLOT_HEIGHT / 2}) rotate(-90)" text-anchor="middle" fill="#333333">memory used (MiB)</text>`);
 
-  // Each call's time as a faint band behind the curve.
-  for (const call of funcs) {
-    const x0 = x(call.t0);
-    out.push(`<rect x="${f(x0)}" y="${plotTop}" width="${f(Math.max(1, x(call.t1) - x0))}" height="${PLOT_HEIGHT}" fill="${color(call.name)}" fill-opacity="0.07"/>`);
+  // Each function's calls as faint bands behind the curve (touching bands merged).
+  for (const entry of stats) {
+    for (const [x0, x1] of entry.bands.runs()) {
+      out.push(`<rect x="${f(x0)}" y="${plotTop}" width="${f(x1 - x0)}" height="${PLOT_HEIGHT}" fill="${entry.color}" fill-opacity="0.07"/>`);
+    }
   }
 
   // The memory curve, filled below.
-  if (samples.length) {
-    const points = [...samples].sort((a, b) => a.t - b.t).map((s) => `${f(x(s.t))},${f(y(s.mem))}`);
+  if (sampleCount) {
+    const points = columns.curvePoints(x, plotW).map((s) => `${f(x(s.t))},${f(y(s.mem))}`);
     const first = points[0].split(',')[0];
     const last = points[points.length - 1].split(',')[0];
     out.push(`<polygon points="${first},${plotBottom} ${points.join(' ')} ${last},${plotBottom}" fill="${LINE_COLOR}" fill-opacity="0.10"/>`);
     out.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${LINE_COLOR}" stroke-width="1.6" stroke-linejoin="round"/>`);
-    if (samples.length <= 150) {
+    if (sampleCount <= 150) {
       out.push(`<g fill="${LINE_COLOR}">`);
       for (const p of points) {
         const [px, py] = p.split(',');
@@ -178,7 +239,7 @@ export function renderSvg(recording: Recording, file: string, options: PlotOptio
   const arm = 5;
   const half = 7;
   out.push(`<g fill="none" stroke-width="2">`);
-  for (const call of funcs) {
+  for (const call of bracketed) {
     const c = color(call.name);
     const [x0, y0, x1, y1] = [x(call.t0), y(call.mem0), x(call.t1), y(call.mem1)];
     out.push(`<path stroke="${c}" d="M${f(x0 + arm)} ${f(y0 - half)}H${f(x0)}V${f(y0 + half)}H${f(x0 + arm)}M${f(x1 - arm)} ${f(y1 - half)}H${f(x1)}V${f(y1 + half)}H${f(x1 - arm)}"/>`);
@@ -199,14 +260,18 @@ export function renderSvg(recording: Recording, file: string, options: PlotOptio
 
   // Legend: one row per function.
   names.forEach((name, i) => {
-    const calls = funcs.filter((c) => c.name === name);
-    const total = calls.reduce((s, c) => s + c.t1 - c.t0, 0);
+    const { calls, total } = stats[i];
     const ly = legendTop + i * 18;
     out.push(`<rect x="${MARGIN.left}" y="${ly - 9}" width="14" height="10" fill="${color(name)}"/>`);
-    out.push(`<text x="${MARGIN.left + 20}" y="${ly}">${escapeXml(`${name}: ${calls.length} call${calls.length === 1 ? '' : 's'}, ${total.toFixed(3)} s in all`)}</text>`);
+    out.push(`<text x="${MARGIN.left + 20}" y="${ly}">${escapeXml(`${name}: ${calls} call${calls === 1 ? '' : 's'}, ${total.toFixed(3)} s in all`)}</text>`);
   });
+  let note = legendTop + names.length * 18;
   if (unlabelled) {
-    out.push(`<text x="${MARGIN.left}" y="${legendTop + names.length * 18}" fill="#555555">${unlabelled} shorter call${unlabelled === 1 ? '' : 's'} drawn without a label</text>`);
+    out.push(`<text x="${MARGIN.left}" y="${note}" fill="#555555">${unlabelled} shorter call${unlabelled === 1 ? '' : 's'} drawn without a label</text>`);
+    note += 18;
+  }
+  if (bracketed.length < callCount) {
+    out.push(`<text x="${MARGIN.left}" y="${note}" fill="#555555">brackets on the curve for the ${bracketed.length} longest calls only (a band for all)</text>`);
   }
   out.push(`</svg>`);
   return out.join('\n') + '\n';
@@ -228,36 +293,32 @@ ${svg}</body>
 }
 
 export function parseArgs(args: string[]): { file: string | undefined; output: string | undefined; title: string | undefined } {
-  let file: string | undefined;
   let output: string | undefined;
   let title: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '-o' || arg === '--output') output = value();
-    else if (arg.startsWith('--output=')) output = arg.slice(9);
-    else if (arg === '--title' || arg === '-t') title = value();
-    else if (arg.startsWith('--title=')) title = arg.slice(8);
-    else if (arg.startsWith('-') && !/^-\d+$/.test(arg)) throw new UsageError(`unknown option '${arg}'`);
-    else if (file !== undefined) throw new UsageError(`one recording at a time, got '${file}' and '${arg}'`);
-    else file = arg;
-  }
+  const operands = readArguments(args, (flag) => {
+    if (flag.name === '-o' || flag.name === '--output') output = flag.value();
+    else if (flag.name === '--title' || flag.name === '-t') title = flag.value();
+    else throw new UsageError(`unknown option '${flag.name}'`);
+  });
+  if (operands.length > 1) throw new UsageError(`one recording at a time, got '${operands[0]}' and '${operands[1]}'`);
   if (output !== undefined && !/\.(svg|html?)$/i.test(output)) throw new UsageError(`-o must name a .svg or .html file, got '${output}'`);
-  return { file, output, title };
+  return { file: operands[0], output, title };
 }
 
 export function main(args: string[]): number {
   const { file: arg, output, title } = parseArgs(args);
   return guarded('plot', () => {
     const file = chooseRecording(arg);
-    const recording = readDat(file);
+    const progress = progressOnTerminal('plot', file);
+    let recording: Columns;
+    try {
+      recording = scanDat(file, new Columns(), progress.update);
+    } finally {
+      progress.done();
+    }
     const svg = renderSvg(recording, file, { title });
     const target = output ?? `${path.basename(file).replace(/\.dat$/i, '')}.svg`;
-    const text = /\.html?$/i.test(target) ? renderHtml(svg, title ?? recording.cmdline?.trim() ?? path.basename(file)) : svg;
+    const text = /\.html?$/i.test(target) ? renderHtml(svg, title ?? recording.cmdlineText?.trim() ?? path.basename(file)) : svg;
     try {
       fs.writeFileSync(target, text);
     } catch (error) {

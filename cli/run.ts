@@ -11,12 +11,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { environmentFor } from '../loader/settings';
+import { REPORTS_ENV } from '../runtime/report-file';
+import { readReports, renderReportHtml, writeOutput } from './html';
 import { parseRunArguments } from './options';
+import { toSpeedscope } from './speedscope';
 
 const REGISTER = pathToFileURL(path.join(__dirname, '..', 'loader', 'register.js')).href;
 
 export async function main(args: string[]): Promise<number> {
-  const { settings, program, args: programArgs } = parseRunArguments(args);
+  const { settings, program, args: programArgs, html, speedscope } = parseRunArguments(args);
   const file = path.resolve(program);
   if (!isFile(file)) {
     process.stderr.write(`ts-mprof run: cannot find ${program}\n`);
@@ -32,9 +35,12 @@ export async function main(args: string[]): Promise<number> {
     }
     settings.output = path.resolve(settings.output);
   }
+  if (settings.pprof !== undefined) settings.pprof = path.resolve(settings.pprof);
+  // --html: the program also appends each report as JSON to a file of ours, turned into the page at the end.
+  const reportsFile = html === undefined && speedscope === undefined ? undefined : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ts-mprof-')), 'reports.jsonl');
   const child = spawn(process.execPath, ['--import', REGISTER, file, ...programArgs], {
     stdio: 'inherit',
-    env: { ...process.env, ...environmentFor(settings) },
+    env: { ...process.env, ...environmentFor(settings), ...(reportsFile === undefined ? {} : { [REPORTS_ENV]: reportsFile }) },
   });
   // Ctrl-C reaches the program from the terminal itself: wait for it to finish rather than die first.
   // A SIGTERM or SIGHUP sent to this process alone is passed on.
@@ -46,14 +52,35 @@ export async function main(args: string[]): Promise<number> {
     ['SIGHUP', forward],
   ];
   for (const [signal, handler] of handlers) process.on(signal, handler);
+  let code: number;
   try {
-    return await new Promise<number>((resolve, reject) => {
+    code = await new Promise<number>((resolve, reject) => {
       child.on('error', reject);
-      child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
+      child.on('exit', (exitCode, signal) => resolve(exitCode ?? 128 + (signal ? os.constants.signals[signal] : 0)));
     });
   } finally {
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }
+  if (reportsFile !== undefined) {
+    // Written whatever the program's exit code: a failing run's reports are worth a look too.
+    const reports = fs.existsSync(reportsFile) ? readReports(reportsFile) : [];
+    fs.rmSync(path.dirname(reportsFile), { recursive: true, force: true });
+    const outputs: Array<[string | undefined, () => string]> = [
+      [html, () => renderReportHtml(reports, { title: `ts-mprof run ${program}` })],
+      [speedscope, () => `${JSON.stringify(toSpeedscope(reports, `ts-mprof run ${program}`))}\n`],
+    ];
+    for (const [target, render] of outputs) {
+      if (target === undefined) continue;
+      try {
+        writeOutput(target, render());
+        process.stderr.write(`ts-mprof run: ${reports.length} report${reports.length === 1 ? '' : 's'} in ${target}\n`);
+      } catch (error) {
+        process.stderr.write(`ts-mprof run: ${(error as Error).message}\n`);
+        if (code === 0) code = 1;
+      }
+    }
+  }
+  return code;
 }
 
 function isFile(file: string): boolean {

@@ -82,17 +82,18 @@ export async function main(args: string[]): Promise<number> {
     return 1;
   }
   const output = options.output ?? defaultOutput(process.cwd());
+  // Appended to, as `ts-mprof run -o` appends: a second run into one file adds its own CMDLINE and
+  // samples (mprof keeps the last CMDLINE). The recorded program appends its FUNC lines to it too.
   let fd: number;
+  const existed = fs.existsSync(output);
+  const sizeBefore = existed ? fs.statSync(output).size : 0;
   try {
-    fd = fs.openSync(output, 'w');
+    fd = fs.openSync(output, 'a');
     fs.writeSync(fd, cmdlineLine(options.command));
   } catch (error) {
     process.stderr.write(`ts-mprof run --timeline: cannot write ${output}: ${(error as Error).message}\n`);
     return 2;
   }
-  // Reopened for appending: the recorded program appends its FUNC lines to the same file.
-  fs.closeSync(fd);
-  fd = fs.openSync(output, 'a');
 
   const [file, ...rest] = options.command;
   const child = spawn(file, rest, { stdio: 'inherit', env: { ...process.env, [TIMELINE_ENV]: path.resolve(output) } });
@@ -104,14 +105,13 @@ export async function main(args: string[]): Promise<number> {
   let lastProgress = started;
   let live = false;
   let writeFailed = false;
+  /** The last reading and its time: repeated at the exit time as the recording's last sample. */
+  let last: { rss: number; t: number } | undefined;
 
-  const take = () => {
-    if (child.pid === undefined || writeFailed) return;
-    const reading = sample(child.pid, options.includeChildren);
-    current = reading?.rss;
-    if (reading === undefined) return;
+  const write = (rss: number, t: number) => {
+    if (writeFailed) return;
     try {
-      fs.writeSync(fd, memLine(reading.rss / 2 ** 20, Date.now() / 1000));
+      fs.writeSync(fd, memLine(rss / 2 ** 20, t));
     } catch (error) {
       // A full disk, say: the command keeps running, the recording stops here.
       if (!writeFailed) process.stderr.write(`ts-mprof run --timeline: cannot write ${output}, recording stopped: ${(error as Error).message}\n`);
@@ -119,7 +119,15 @@ export async function main(args: string[]): Promise<number> {
       return;
     }
     samples++;
-    peak = Math.max(peak, reading.rss);
+    peak = Math.max(peak, rss);
+  };
+  const take = () => {
+    if (child.pid === undefined || writeFailed) return;
+    const reading = sample(child.pid, options.includeChildren);
+    current = reading?.rss;
+    if (reading === undefined) return;
+    last = { rss: reading.rss, t: Date.now() / 1000 };
+    write(last.rss, last.t);
   };
   const progress = () => {
     const now = Date.now();
@@ -144,8 +152,10 @@ export async function main(args: string[]): Promise<number> {
 
   const code = await new Promise<number>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
-    // The first sample one interval in: at 'spawn' the child may not have become the command yet.
+    // The first sample at once ('spawn' comes after the exec succeeded, so it is the command's),
+    // then one every interval: a program shorter than the interval still has a start.
     child.once('spawn', () => {
+      take();
       timer = setInterval(() => {
         take();
         progress();
@@ -159,6 +169,10 @@ export async function main(args: string[]): Promise<number> {
     });
     child.once('exit', (exitCode, signal) => {
       clearInterval(timer);
+      // Its end: the process is gone and cannot be read, so the last reading stands for it, at the exit time (as mprof's
+      // last sample is taken as the command ends).
+      const end = Date.now() / 1000;
+      if (last !== undefined && end > last.t) write(last.rss, end);
       resolve(exitCode ?? 128 + (signal ? os.constants.signals[signal] ?? 0 : 0));
     });
   });
@@ -167,8 +181,9 @@ export async function main(args: string[]): Promise<number> {
 
   if (live) process.stderr.write('\r\x1b[K');
   if (child.pid === undefined) {
-    // Nothing ran: leave no recording behind.
-    fs.rmSync(output, { force: true });
+    // Nothing ran: leave no recording behind (nor a CMDLINE in one that was there).
+    if (existed) fs.truncateSync(output, sizeBefore);
+    else fs.rmSync(output, { force: true });
     return code;
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -15,18 +15,25 @@ const COMMANDS: Record<string, string> = {
     --format text|json        the reports' format
     -o FILE                   append the reports to FILE instead of writing them to stdout
     --aggregate               one table per method at exit, summed over all its calls
+    --html FILE               also write an HTML report of the reports to FILE when the program exits
+    --speedscope FILE         also write the reports as a speedscope flame graph (bytes per line) to FILE
+    --pprof FILE              also write a pprof profile of the reports to FILE at exit (go tool pprof -list)
 
 ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COMMAND [args...]
   Samples the memory of COMMAND (and its children) over time into an mprof .dat file.
 `,
-  plot: `ts-mprof plot [FILE.dat] [-o out.svg|out.html] [--title T]
+  plot: `ts-mprof plot [-o out.svg|out.html] [--title T] [--] [FILE.dat]
   Draws memory over time, each profiled call as a bracket. The last recording by default.
 `,
   list: `ts-mprof list
   Lists the recordings (mprofile_*.dat) in the current directory.
 `,
-  peak: `ts-mprof peak [FILE.dat]
+  peak: `ts-mprof peak [--] [FILE.dat]
   Prints the peak memory of a recording. The last one by default.
+`,
+  html: `ts-mprof html [--timeline FILE.dat] [--title T] -o report.html [--] reports.jsonl
+  Writes an HTML report (one file, no network) of JSON reports (--format json): per method, its
+  source with a bar per figure, sortable columns, links to the profiled methods a line calls.
 `,
   clean: `ts-mprof clean
   Removes the recordings (mprofile_*.dat) in the current directory.

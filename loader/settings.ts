@@ -15,6 +15,8 @@ export interface RunSettings {
   /** A file the reports are appended to, instead of stdout. */
   output?: string;
   aggregate?: boolean;
+  /** A pprof profile of the reports, written at exit. */
+  pprof?: string;
 }
 
 /** The environment variable of each setting. */
@@ -24,6 +26,7 @@ export const ENVIRONMENT: { readonly [K in keyof Required<RunSettings>]: string 
   format: 'TS_MEMORY_PROFILER_FORMAT',
   output: 'TS_MEMORY_PROFILER_OUTPUT',
   aggregate: 'TS_MEMORY_PROFILER_AGGREGATE',
+  pprof: 'TS_MEMORY_PROFILER_PPROF',
 };
 
 /** A setting written as text does not parse: the message says what is wrong (without naming where). */
@@ -34,7 +37,7 @@ export class SettingError extends Error {
 /** One setting from its text; throws a SettingError. */
 export function parseSetting<K extends keyof RunSettings>(name: K, text: string): RunSettings[K] {
   let value: unknown = text;
-  if (name === 'output') {
+  if (name === 'output' || name === 'pprof') {
     if (text === '') throw new SettingError('must be a file name');
     return text as RunSettings[K];
   }
@@ -92,5 +95,6 @@ export function applySettings(settings: RunSettings): void {
   if (settings.format !== undefined) options.format = settings.format;
   if (settings.aggregate !== undefined) options.aggregate = settings.aggregate;
   if (settings.output !== undefined) options.stream = appendingStream(settings.output);
+  if (settings.pprof !== undefined) options.pprof = settings.pprof;
   configure(options);
 }

@@ -5,6 +5,7 @@
  * call's entry reading as its Increment (a sum of entry readings would mean nothing); its
  * Occurrences are the number of calls.
  */
+import { atSignalExit } from './exit-signals';
 import { publish } from './publish';
 import type { Resolved } from './settings';
 import type { LineTable, Report, ReportLine } from './types';
@@ -24,7 +25,11 @@ const totals = new Map<LineTable, Total>();
 export function aggregate(table: LineTable, report: Report, options: Resolved): void {
   const total = totals.get(table);
   if (total === undefined) {
-    if (totals.size === 0) process.once('exit', writeTotals);
+    if (totals.size === 0) {
+      process.once('exit', writeTotals);
+      // Ctrl-C or a kill ends the process without 'exit': the totals are written then too.
+      atSignalExit(writeTotals);
+    }
     const lines = report.lines.map((line) => ({ ...line }));
     totals.set(table, { report: { ...report, lines }, options, entry: table.entry - table.first });
     return;

@@ -3,7 +3,9 @@
  * callback that throws is said once on stderr and never reaches the profiled method's caller.
  */
 import { describeError, sayOnce } from './problems';
+import { collectPprof } from './pprof-file';
 import { formatJson, formatText } from './report';
+import { recordReport } from './report-file';
 import type { Resolved } from './settings';
 import type { Report, ReportStream } from './types';
 
@@ -13,6 +15,8 @@ export function publish(report: Report, options: Resolved): void {
   } catch (error) {
     sayOnce('stream', `the report stream's write() threw, reports are lost: ${describeError(error)}`);
   }
+  if (options.pprof !== undefined) collectPprof(report, options.pprof);
+  recordReport(report);
   if (options.onReport) {
     try {
       options.onReport(report);

@@ -67,6 +67,8 @@ export interface Resolved {
   format: 'text' | 'json';
   onReport: ProfileOptions['onReport'];
   aggregate: boolean;
+  /** A file the report also goes into, as a pprof profile (runtime/pprof-file.ts). */
+  pprof: string | undefined;
 }
 
 export function resolveBackend(own: Readonly<ProfileOptions>): Backend {
@@ -89,5 +91,6 @@ export function resolveOptions(own: Readonly<ProfileOptions>): Resolved {
     format: forced.format ?? own.format ?? configured.format ?? 'text',
     onReport: forced.onReport ?? own.onReport ?? configured.onReport,
     aggregate: forced.aggregate ?? own.aggregate ?? configured.aggregate ?? false,
+    pprof: own.pprof ?? configured.pprof,
   };
 }

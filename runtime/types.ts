@@ -82,4 +82,9 @@ export interface ProfileOptions {
    * exits, summed over all its calls (Mem usage: the largest; Increment and Occurrences: the sums).
    */
   aggregate?: boolean;
+  /**
+   * A file to write a pprof profile of every report to, when the process exits (summed per method and
+   * line: see `toPprof`). `go tool pprof -list Class.method FILE` shows the annotated source.
+   */
+  pprof?: string;
 }
