@@ -15,6 +15,7 @@ const COMMANDS: Record<string, string> = {
     --format text|json        the reports' format
     -o FILE                   append the reports to FILE instead of writing them to stdout
     --aggregate               one table per method at exit, summed over all its calls
+    --peak                    add the Peak column: the most live memory each line needed at once
 
 ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COMMAND [args...]
   Samples the memory of COMMAND (and its children) over time into an mprof .dat file.

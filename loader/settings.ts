@@ -15,6 +15,7 @@ export interface RunSettings {
   /** A file the reports are appended to, instead of stdout. */
   output?: string;
   aggregate?: boolean;
+  peak?: boolean;
 }
 
 /** The environment variable of each setting. */
@@ -24,6 +25,7 @@ export const ENVIRONMENT: { readonly [K in keyof Required<RunSettings>]: string 
   format: 'TS_MEMORY_PROFILER_FORMAT',
   output: 'TS_MEMORY_PROFILER_OUTPUT',
   aggregate: 'TS_MEMORY_PROFILER_AGGREGATE',
+  peak: 'TS_MEMORY_PROFILER_PEAK',
 };
 
 /** A setting written as text does not parse: the message says what is wrong (without naming where). */
@@ -39,7 +41,7 @@ export function parseSetting<K extends keyof RunSettings>(name: K, text: string)
     return text as RunSettings[K];
   }
   if (name === 'precision') value = /^\d+$/.test(text) ? Number(text) : text;
-  if (name === 'aggregate') {
+  if (name === 'aggregate' || name === 'peak') {
     if (/^(1|true|yes|on)$/i.test(text)) value = true;
     else if (/^(0|false|no|off)$/i.test(text)) value = false;
     else throw new SettingError(`must be 1 or 0, got ${JSON.stringify(text)}`);
@@ -91,6 +93,7 @@ export function applySettings(settings: RunSettings): void {
   if (settings.backend !== undefined) options.backend = settings.backend;
   if (settings.format !== undefined) options.format = settings.format;
   if (settings.aggregate !== undefined) options.aggregate = settings.aggregate;
+  if (settings.peak !== undefined) options.peak = settings.peak;
   if (settings.output !== undefined) options.stream = appendingStream(settings.output);
   configure(options);
 }
