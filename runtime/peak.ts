@@ -24,7 +24,7 @@
  * All state is numbers in typed arrays: the probe path allocates nothing here but what V8's
  * unoptimised code boxes.
  */
-import { exposeGc, heapReading } from './readings';
+import { exposeGc, heapReading, holdBytecode } from './readings';
 
 /**
  * In-run collections come each time the run's probes have grown by half while the live memory
@@ -63,6 +63,7 @@ export class PeakTracker {
   private readonly gc = exposeGc();
 
   constructor(lines: number) {
+    holdBytecode();
     this.peaks = new Float64Array(lines).fill(-1);
     this.runs = new Float64Array(lines);
     this.stack[SLOT] = -1;
