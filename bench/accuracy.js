@@ -400,9 +400,10 @@ function main() {
     const q = seedQuestion(node);
     const sizes = listSizes(node);
     all[version] = { ...r, seedQuestion: q, listSizes: sizes };
-    out.push(table(execFileSync(node, ['-v'], { encoding: 'utf8' }).trim(), r));
-    out.push(seedTable(version, q, sizes));
-    process.stderr.write(`node ${version} done\n`);
+    const text = [table(execFileSync(node, ['-v'], { encoding: 'utf8' }).trim(), r), seedTable(version, q, sizes)].join('\n');
+    out.push(text);
+    // Each version as soon as it is done: a full run takes a while on a shared machine.
+    process.stderr.write(text + '\n');
   }
   const p = python();
   if (p) {

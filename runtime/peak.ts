@@ -24,6 +24,7 @@
  * All state is numbers in typed arrays: the probe path allocates nothing here but what V8's
  * unoptimised code boxes.
  */
+import { getHeapCodeStatistics } from 'v8';
 import { exposeGc, heapReading, holdBytecode } from './readings';
 
 /**
@@ -69,12 +70,18 @@ export class PeakTracker {
     this.stack[SLOT] = -1;
   }
 
-  /** Live bytes now: a full collection, a minor one to finish releasing freed ArrayBuffers, a reading. */
+  /**
+   * Live bytes now: a full collection, a minor one to finish releasing freed ArrayBuffers, a reading,
+   * less V8's code and bytecode (what it compiles as a line first runs or gets hot, and drops again:
+   * up to a few hundred KB that come and go with no relation to the line's data).
+   */
   private collect(): number {
     this.gc();
     this.gc(MINOR);
     this.collections++;
-    return heapReading();
+    const live = heapReading();
+    const code = getHeapCodeStatistics();
+    return live - code.code_and_metadata_size - code.bytecode_and_metadata_size;
   }
 
   /** The entry: a collection, the base of the call's own peak (the `@profile` row). */
