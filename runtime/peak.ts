@@ -17,9 +17,8 @@
  *   list, built by a callback on that line) is caught at 80% of its size or more, for about
  *   log(n)/log(1.25) collections: 62 for a million probes.
  *
- * A collection is a full one followed by a minor one: V8 releases a freed ArrayBuffer's memory (a
- * Buffer, a typed array) only when its sweeping ends, which the next collection waits for; without
- * the minor one a Buffer dropped on a line would still count until a later probe.
+ * A collection is two full ones, as in 'exact' (readings.ts): the second releases the memory of
+ * ArrayBuffers the first freed, and temporaries V8 itself still pointed at during the first.
  *
  * All state is numbers in typed arrays: the probe path allocates nothing here but what V8's
  * unoptimised code boxes.
@@ -46,8 +45,6 @@ const SAMPLED = 5; // 1 when the run is measured
 const DEEPEST = 6; // the most live bytes seen at this level, over all its runs (for the level above)
 const FIELDS = 7;
 
-const MINOR = { type: 'minor' as const };
-
 export class PeakTracker {
   /** Per line index: the largest peak measured, -1 when none was. */
   readonly peaks: Float64Array;
@@ -71,13 +68,13 @@ export class PeakTracker {
   }
 
   /**
-   * Live bytes now: a full collection, a minor one to finish releasing freed ArrayBuffers, a reading,
+   * Live bytes now: two full collections, a reading,
    * less V8's code and bytecode (what it compiles as a line first runs or gets hot, and drops again:
    * up to a few hundred KB that come and go with no relation to the line's data).
    */
   private collect(): number {
     this.gc();
-    this.gc(MINOR);
+    this.gc();
     this.collections++;
     const live = heapReading();
     const code = getHeapCodeStatistics();
