@@ -19,12 +19,15 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const OUT = path.join(ROOT, '.tmp', 'accuracy');
-const BIN = path.join(ROOT, 'node_modules', '.bin');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
+/** Where the workloads are built (`--dir`, so two runs can go side by side). */
+const OUT = path.resolve(ROOT, arg('--dir', path.join('.tmp', 'accuracy')));
+const BIN = path.join(ROOT, 'node_modules', '.bin');
+/** `--only seed` or `--only table`: one half of the figures. */
+const ONLY = arg('--only', 'all');
 const RUNS = Number(arg('--runs', 5));
 const SEED_RUNS = Number(arg('--seed-runs', 20));
 const NODES = {
@@ -399,12 +402,21 @@ function main() {
   const out = ['## Figures', ''];
   for (const version of VERSIONS) {
     const node = NODES[version];
-    const q = seedQuestion(node);
-    const sizes = listSizes(node);
-    process.stderr.write(seedTable(version, q, sizes) + '\n');
-    const r = measureVersion(node);
-    all[version] = { ...r, seedQuestion: q, listSizes: sizes };
-    const text = [table(execFileSync(node, ['-v'], { encoding: 'utf8' }).trim(), r), seedTable(version, q, sizes)].join('\n');
+    const parts = [];
+    all[version] = {};
+    if (ONLY !== 'table') {
+      const q = seedQuestion(node);
+      const sizes = listSizes(node);
+      process.stderr.write(seedTable(version, q, sizes) + '\n');
+      Object.assign(all[version], { seedQuestion: q, listSizes: sizes });
+      parts.push(seedTable(version, q, sizes));
+    }
+    if (ONLY !== 'seed') {
+      const r = measureVersion(node);
+      Object.assign(all[version], r);
+      parts.unshift(table(execFileSync(node, ['-v'], { encoding: 'utf8' }).trim(), r));
+    }
+    const text = parts.join('\n');
     out.push(text);
     // Each version as soon as it is done: a full run takes a while on a shared machine.
     process.stderr.write(text + '\n');
