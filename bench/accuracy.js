@@ -26,7 +26,7 @@ const arg = (name, fallback) => {
 /** Where the workloads are built (`--dir`, so two runs can go side by side). */
 const OUT = path.resolve(ROOT, arg('--dir', path.join('.tmp', 'accuracy')));
 const BIN = path.join(ROOT, 'node_modules', '.bin');
-/** `--only seed` or `--only table`: one half of the figures. */
+/** `--only seed`, `--only table` or `--only python`: a part of the figures. */
 const ONLY = arg('--only', 'all');
 const RUNS = Number(arg('--runs', 5));
 const SEED_RUNS = Number(arg('--seed-runs', 20));
@@ -363,7 +363,7 @@ else:
     for row in sink.getvalue().splitlines():
         for mark in ('measured', 'gen', 'list'):
             if row.rstrip().endswith('# ' + mark):
-                out[mark] = float(row.split()[2]) * 2**20
+                out[mark] = float(row.split()[3]) * 2**20  # Line #, Mem usage, MiB, Increment
     print(json.dumps(out))
 `;
 
@@ -400,7 +400,7 @@ function main() {
   build();
   const all = {};
   const out = ['## Figures', ''];
-  for (const version of VERSIONS) {
+  for (const version of ONLY === 'python' ? [] : VERSIONS) {
     const node = NODES[version];
     const parts = [];
     all[version] = {};
