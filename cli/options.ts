@@ -18,7 +18,7 @@ export interface RunArguments {
   speedscope?: string;
 }
 
-/** Each flag and the setting it sets (`--aggregate` is a switch, the others take a value). */
+/** Each flag and the setting it sets (`--aggregate` and `--peak` are switches, the others take a value). */
 const FLAGS: Record<string, keyof RunSettings> = {
   '--precision': 'precision',
   '--backend': 'backend',
@@ -27,6 +27,7 @@ const FLAGS: Record<string, keyof RunSettings> = {
   '--output': 'output',
   '--aggregate': 'aggregate',
   '--pprof': 'pprof',
+  '--peak': 'peak',
 };
 
 /** Throws a UsageError for anything it cannot take. */
@@ -44,9 +45,9 @@ export function parseRunArguments(args: readonly string[]): RunArguments {
     }
     const name = Object.prototype.hasOwnProperty.call(FLAGS, flag.name) ? FLAGS[flag.name] : undefined;
     if (name === undefined) throw new UsageError(`unknown option '${flag.name}'`);
-    if (name === 'aggregate') {
+    if (name === 'aggregate' || name === 'peak') {
       flag.noValue();
-      settings.aggregate = true;
+      settings[name] = true;
       return;
     }
     const text = flag.value();

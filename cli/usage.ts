@@ -18,6 +18,7 @@ const COMMANDS: Record<string, string> = {
     --html FILE               also write an HTML report of the reports to FILE when the program exits
     --speedscope FILE         also write the reports as a speedscope flame graph (bytes per line) to FILE
     --pprof FILE              also write a pprof profile of the reports to FILE at exit (go tool pprof -list)
+    --peak                    add the Peak column: the most live memory each line needed at once
 
 ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COMMAND [args...]
   Samples the memory of COMMAND (and its children) over time into an mprof .dat file.

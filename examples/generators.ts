@@ -1,9 +1,11 @@
 // The seed's second example: summing squares through a generator and through a temporary array.
-// Usage: node examples/out/generators.js [limit] [--gc]
-//   (the demo runs it with 10000 and 100000, and with --gc: the Allocated and GC freed columns)
+// Usage: node examples/out/generators.js [limit] [--gc] [--peak]
+//   (the demo runs it with 10000 and 100000, with --peak: the Peak column, which answers the seed's
+//   question, and with --gc: the Allocated and GC freed columns)
 import { configure, profile } from 'ts-memory-profiler';
 
 if (process.argv.includes('--gc')) configure({ gc: true });
+if (process.argv.includes('--peak')) configure({ peak: true });
 
 /** Python's sum(): adds up any iterable without keeping it. */
 function sum(values: Iterable<number>): number {

@@ -16,5 +16,6 @@ run('basic.js');
 run('basic.js', 'exact');
 run('generators.js', '10000');
 run('generators.js', '100000');
+run('generators.js', '100000', '--peak');
 run('generators.js', '100000', '--gc');
 run('stream.js', '200000');

@@ -17,6 +17,7 @@ export interface RunSettings {
   aggregate?: boolean;
   /** A pprof profile of the reports, written at exit. */
   pprof?: string;
+  peak?: boolean;
 }
 
 /** The environment variable of each setting. */
@@ -27,6 +28,7 @@ export const ENVIRONMENT: { readonly [K in keyof Required<RunSettings>]: string 
   output: 'TS_MEMORY_PROFILER_OUTPUT',
   aggregate: 'TS_MEMORY_PROFILER_AGGREGATE',
   pprof: 'TS_MEMORY_PROFILER_PPROF',
+  peak: 'TS_MEMORY_PROFILER_PEAK',
 };
 
 /** A setting written as text does not parse: the message says what is wrong (without naming where). */
@@ -42,7 +44,7 @@ export function parseSetting<K extends keyof RunSettings>(name: K, text: string)
     return text as RunSettings[K];
   }
   if (name === 'precision') value = /^\d+$/.test(text) ? Number(text) : text;
-  if (name === 'aggregate') {
+  if (name === 'aggregate' || name === 'peak') {
     if (/^(1|true|yes|on)$/i.test(text)) value = true;
     else if (/^(0|false|no|off)$/i.test(text)) value = false;
     else throw new SettingError(`must be 1 or 0, got ${JSON.stringify(text)}`);
@@ -94,6 +96,7 @@ export function applySettings(settings: RunSettings): void {
   if (settings.backend !== undefined) options.backend = settings.backend;
   if (settings.format !== undefined) options.format = settings.format;
   if (settings.aggregate !== undefined) options.aggregate = settings.aggregate;
+  if (settings.peak !== undefined) options.peak = settings.peak;
   if (settings.output !== undefined) options.stream = appendingStream(settings.output);
   if (settings.pprof !== undefined) options.pprof = settings.pprof;
   configure(options);

@@ -1,7 +1,7 @@
 /**
  * `aggregate: true`: like `python -m memory_profiler`, one table per method, written when the process
  * exits and summed over all its calls, instead of one table per call. Per line: Mem usage is the
- * largest over the calls, Increment and Occurrences the sums. The `@profile` row keeps the first
+ * largest over the calls (so is Peak), Increment and Occurrences the sums. The `@profile` row keeps the first
  * call's entry reading as its Increment (a sum of entry readings would mean nothing); its
  * Occurrences are the number of calls.
  */
@@ -48,6 +48,12 @@ function add(total: Total, lines: readonly ReportLine[]): void {
     const line = lines[i];
     into.occurrences += line.occurrences;
     if (line.memBytes !== null) into.memBytes = into.memBytes === null ? line.memBytes : Math.max(into.memBytes, line.memBytes);
+    // Peak, like Mem usage, is the largest over the calls.
+    if (into.peakBytes !== undefined || line.peakBytes !== undefined) {
+      const a = into.peakBytes ?? null;
+      const b = line.peakBytes ?? null;
+      into.peakBytes = a === null ? b : b === null ? a : Math.max(a, b);
+    }
     if (!gc) {
       delete into.allocatedBytes;
       delete into.gcFreedBytes;

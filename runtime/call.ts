@@ -10,7 +10,7 @@ import { heapReading, readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
 import { publish } from './publish';
 import { buildReport } from './report';
-import { isEnabled, resolveBackend, resolveOptions, wantsGc } from './settings';
+import { isEnabled, resolveBackend, resolveOptions, wantsGc, wantsPeak } from './settings';
 import { timelineEnter, timelineLeave, timelineOn } from './timeline';
 import type { LineTable } from './types';
 
@@ -91,6 +91,7 @@ export function open(site: Site): Frame | null {
     const mark = unseenFrom();
     const frame = new Frame(site, readerFor(backend), backend);
     if (timelineOn) timelineEnter(frame);
+    frame.wantsPeak = wantsPeak(site.own);
     unseenUntil(mark);
     if (wantsGc(site.own)) {
       warmUp(true);

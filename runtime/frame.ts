@@ -10,6 +10,7 @@
  * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
  */
 import { AWAY, GcRecorder, NO_LINE } from './gc';
+import { PeakTracker } from './peak';
 import { exposeGc, heapReader, heapReading, type Backend } from './readings';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -88,6 +89,10 @@ export class Frame {
   gcEach = false;
   /** Bytes the gc recorder holds: kept out of this frame's figures, Mem usage included. */
   own = 0;
+  /** `peak: true` asked for at the call's start: `begin` makes the tracker, sized for the table. */
+  wantsPeak = false;
+  /** `peak: true`: the runs and collections behind the Peak column; null otherwise. */
+  peak: PeakTracker | null = null;
 
   /**
    * @param read the backend's reading
@@ -110,20 +115,33 @@ export class Frame {
       if (!this.suspended) return;
       this.wake();
     }
-    this.close(this.read());
     const j = (n - this.base) * SLOTS;
+    // Peak mode may collect first: the reading then is what is live (see peak.ts).
+    if (this.peak !== null) this.peak.probe(j / SLOTS);
+    this.close(this.read());
     this.stats[j + OCC] += 1;
     this.cur = j;
   }
 
   /** Entering a function written inside the method: remember whose line called it. */
   save(): number {
+    if (this.peak !== null && this.active) this.deeper(this.peak);
     return this.cur;
+  }
+
+  private deeper(peak: PeakTracker): void {
+    if (peak.full()) {
+      const mark = unseenFrom();
+      peak.grow();
+      unseenUntil(mark);
+    }
+    peak.enter();
   }
 
   /** Leaving it: charge its last line, and the caller's line owns the work again. */
   restore(saved: number): void {
     if (!this.active) return;
+    if (this.peak !== null) this.peak.leave();
     this.close(this.read());
     this.cur = saved;
   }
@@ -131,6 +149,7 @@ export class Frame {
   /** A generator's body stopped at a `yield`: its interval closes here, and probes wait for it to run again. */
   suspend(): void {
     if (!this.active) return;
+    if (this.peak !== null) this.peak.stop();
     const raw = this.read();
     this.close(raw);
     // `gc: true`: the time away starts here.
@@ -225,6 +244,12 @@ export class Frame {
     this.claimed = true;
     this.table = table;
     this.base = table.first;
+    if (this.wantsPeak && this.peak === null) {
+      const mark = unseenFrom();
+      this.peak = new PeakTracker(table.lines.length);
+      unseenUntil(mark);
+      this.peak.begin();
+    }
     const raw = this.read();
     const j = (table.entry - table.first) * SLOTS;
     // The @profile line carries the entry reading, its increment measured from 0 (as memory_profiler).
@@ -240,6 +265,8 @@ export class Frame {
 
   /** The exit reading closes the last interval; probes of closures that outlive the call do nothing. */
   end(raw: number): void {
+    // Peak mode: the open runs end with a collection when they are measured; read again after it.
+    if (this.active && this.peak !== null && this.peak.stop()) raw = this.read();
     if (this.active) this.close(raw);
     // `gc: true`: what follows the exit reading is no line's (GcRecorder.stop).
     if (this.gc !== null && !this.gcEach) this.gc.run[0] = raw;
@@ -256,6 +283,14 @@ export class Frame {
   }
   increment(index: number): number {
     return this.stats[index * SLOTS + INC];
+  }
+  /** `peak: true`: the line's Peak (the `@profile` row: the call's), or null when not measured. */
+  peakOf(index: number): number | null {
+    const peak = this.peak;
+    if (peak === null) return null;
+    if (this.table !== undefined && index === this.table.entry - this.table.first) return peak.callPeak();
+    const bytes = peak.peaks[index];
+    return bytes < 0 ? null : bytes;
   }
 }
 

@@ -24,6 +24,7 @@ export const OPTION_RULES: { readonly [K in keyof Required<ProfileOptions>]: Rul
   backend: (v) => (v === 'heap' || v === 'rss' || v === 'exact' ? undefined : "must be 'heap', 'rss' or 'exact'"),
   aggregate: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
   pprof: (v) => (typeof v === 'string' && v !== '' ? undefined : 'must be a file name'),
+  peak: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
 };
 
 export const OPTION_NAMES = Object.keys(OPTION_RULES) as (keyof ProfileOptions)[];

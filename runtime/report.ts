@@ -24,6 +24,7 @@ export function buildReport(frame: Frame, table: LineTable, name: string, precis
       memBytes: ran ? mem : null,
       incrementBytes: ran ? increment : null,
     };
+    if (frame.peak !== null) line.peakBytes = ran ? frame.peakOf(index) : null;
     if (gcFreed) {
       // A line whose heap went down had collections (or their sweeping) free at least that much:
       // its Allocated is never negative.
@@ -61,10 +62,11 @@ export function displayPath(file: string): string {
 }
 
 // memory_profiler's row template, '{0:>6} {1:>12} {2:>12}  {3:>10}   {4}', applied to the titles too
-// ('Occurrences' overflows its 10 columns by one, as in memory_profiler). `gc: true` inserts
-// Allocated and GC freed after Occurrences, each like Increment.
-const HEADER = 'Line #    Mem usage    Increment  Occurrences   Line Contents';
-const GC_HEADER = 'Line #    Mem usage    Increment  Occurrences    Allocated     GC freed   Line Contents';
+// ('Occurrences' overflows its 10 columns by one, as in memory_profiler). `peak: true` inserts Peak,
+// and `gc: true` Allocated and GC freed, after Occurrences, each like Increment.
+const HEADER_START = 'Line #    Mem usage    Increment  Occurrences';
+const PEAK_TITLE = '         Peak';
+const GC_TITLES = '    Allocated     GC freed';
 const MIB = 2n ** 20n;
 
 /**
@@ -87,17 +89,21 @@ export function formatMiB(bytes: number, precision: number): string {
 
 export function formatText(report: Report): string {
   const gc = report.lines.some((row) => row.allocatedBytes !== undefined);
-  const header = gc ? GC_HEADER : HEADER;
+  const peak = report.lines.some((row) => row.peakBytes !== undefined);
+  const header = HEADER_START + (peak ? PEAK_TITLE : '') + (gc ? GC_TITLES : '') + '   Line Contents';
   const out = [`Filename: ${report.file}`, '', header, '='.repeat(header.length)];
   const mib = (bytes: number) => formatMiB(bytes, report.precision).padStart(12);
+  const blank = ' '.repeat(13);
   for (const row of report.lines) {
     const number = String(row.line).padStart(6);
     if (row.occurrences === 0 || row.memBytes === null || row.incrementBytes === null) {
-      out.push(`${number} ${''.padStart(12)} ${''.padStart(12)}  ${''.padStart(10)}${gc ? ' '.repeat(26) : ''}   ${row.source}`);
+      out.push(`${number} ${''.padStart(12)} ${''.padStart(12)}  ${''.padStart(10)}${peak ? blank : ''}${gc ? ' '.repeat(26) : ''}   ${row.source}`);
       continue;
     }
+    // A Peak not measured on a line that ran (a run between two measured ones) stays blank.
+    const peaked = peak ? (row.peakBytes == null ? blank : ` ${mib(row.peakBytes)}`) : '';
     const collected = gc ? ` ${mib(row.allocatedBytes ?? 0)} ${mib(row.gcFreedBytes ?? 0)}` : '';
-    out.push(`${number} ${mib(row.memBytes)} ${mib(row.incrementBytes)}  ${String(row.occurrences).padStart(10)}${collected}   ${row.source}`);
+    out.push(`${number} ${mib(row.memBytes)} ${mib(row.incrementBytes)}  ${String(row.occurrences).padStart(10)}${peaked}${collected}   ${row.source}`);
   }
   return out.join('\n') + '\n\n\n';
 }

@@ -79,6 +79,10 @@ export function wantsGc(own: Readonly<ProfileOptions>): boolean {
   return forced.gc ?? own.gc ?? configured.gc ?? false;
 }
 
+export function wantsPeak(own: Readonly<ProfileOptions>): boolean {
+  return forced.peak ?? own.peak ?? configured.peak ?? false;
+}
+
 export function isEnabled(own: Readonly<ProfileOptions>): boolean {
   return own.enabled ?? configured.enabled ?? true;
 }

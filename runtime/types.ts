@@ -42,6 +42,11 @@ export interface ReportLine {
   allocatedBytes?: number | null;
   /** With `gc: true`: bytes that garbage collections inside the line's intervals freed. */
   gcFreedBytes?: number | null;
+  /**
+   * With `peak: true`: the most live bytes reached while the line's work ran, above the live bytes
+   * when it started (the `@profile` row: the call's, above its entry); null when not measured.
+   */
+  peakBytes?: number | null;
 }
 
 export interface Report {
@@ -87,4 +92,8 @@ export interface ProfileOptions {
    * line: see `toPprof`). `go tool pprof -list Class.method FILE` shows the annotated source.
    */
   pprof?: string;
+   * Adds the column Peak: per line, the most live memory (garbage not counted) reached while the
+   * line's work ran, above the live memory when it started. Costs full collections (see README).
+   */
+  peak?: boolean;
 }

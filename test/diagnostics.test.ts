@@ -72,7 +72,7 @@ for (const [option, message] of BAD_OPTIONS) {
 
 test('an unknown option is an error at its name, listing the options', () => {
   assert.equal(diagnose('class A {\n  @profile({ precison: 2 })\n  m() {}\n}\n'), [
-    "fixture.ts(3,14): error TS990003: ts-memory-profiler: @profile unknown option 'precison' (the options are 'precision', 'stream', 'format', 'onReport', 'enabled', 'gc', 'backend', 'aggregate', 'pprof')",
+    "fixture.ts(3,14): error TS990003: ts-memory-profiler: @profile unknown option 'precison' (the options are 'precision', 'stream', 'format', 'onReport', 'enabled', 'gc', 'backend', 'aggregate', 'pprof', 'peak')",
   ]);
 });
 

@@ -1,0 +1,214 @@
+/**
+ * `peak: true`: the Peak column. Per line, the most live memory (garbage not counted) reached while
+ * the line's work ran, above the live memory when that work started.
+ *
+ * Live memory is only known right after a full collection, and a collection costs milliseconds, so
+ * they are spent where they tell the most:
+ *
+ * - A *run* of a line is its work from the probe that starts it to the probe of another line at the
+ *   same level (a callback's lines run one level deeper: the calling line's run goes on meanwhile,
+ *   and what they reach counts for it too). A line's Peak is the largest of its runs' peaks.
+ * - A line's 1st, 2nd, 4th, 8th... run in a call is *sampled*: a collection when it starts (its base)
+ *   and when it ends, so every line is measured at least once and a loop's lines cost a logarithmic
+ *   number of collections. Runs in between are not measured (a loop whose 5th pass alone needs the
+ *   memory shows only the passes measured).
+ * - Inside a sampled run, a collection at its 2nd probe, then each time its probes have grown by a
+ *   quarter (2, 3, 4, 5, 7, 9, 12, ...): a structure that grows with the line's probes (the seed's
+ *   list, built by a callback on that line) is caught at 80% of its size or more, for about
+ *   log(n)/log(1.25) collections: 62 for a million probes.
+ *
+ * A collection is two full ones, as in 'exact' (readings.ts): the second releases the memory of
+ * ArrayBuffers the first freed, and temporaries V8 itself still pointed at during the first.
+ *
+ * All state is numbers in typed arrays: the probe path allocates nothing here but what V8's
+ * unoptimised code boxes.
+ */
+import { getHeapCodeStatistics } from 'v8';
+import { exposeGc, heapReading, holdBytecode } from './readings';
+
+/**
+ * In-run collections come each time the run's probes have grown by half while the live memory
+ * grows (a structure growing with the probes is caught at two thirds of its size or more), and
+ * each time they have doubled while it does not (more than GROWING bytes since the run's most).
+ */
+const GROWTH = 1.5;
+const FLAT_GROWTH = 2;
+const GROWING = 64 * 1024;
+
+// One level of the stack: the run of the line running at that level of nested calls.
+const SLOT = 0; // line index of the run, -1 for none
+const BASE = 1; // live bytes when the run started (sampled runs only)
+const MAX = 2; // the most live bytes seen during the run, deeper levels included
+const PROBES = 3; // probes of the run so far
+const NEXT = 4; // the probe count of the next in-run collection
+const SAMPLED = 5; // 1 when the run is measured
+const DEEPEST = 6; // the most live bytes seen at this level, over all its runs (for the level above)
+const FIELDS = 7;
+
+export class PeakTracker {
+  /** Per line index: the largest peak measured, -1 when none was. */
+  readonly peaks: Float64Array;
+  /** Per line index: runs started in this call. */
+  private readonly runs: Float64Array;
+  private stack = new Float64Array(8 * FIELDS);
+  /** Offset of the current level in `stack`. */
+  private top = 0;
+  /** Live bytes at the entry reading, and the most seen over the call. */
+  private entry = 0;
+  private most = 0;
+  /** Collections made for this call (reported in the docs' cost figures, and tested). */
+  collections = 0;
+  private readonly gc = exposeGc();
+
+  constructor(lines: number) {
+    holdBytecode();
+    this.peaks = new Float64Array(lines).fill(-1);
+    this.runs = new Float64Array(lines);
+    this.stack[SLOT] = -1;
+  }
+
+  /**
+   * Live bytes now: two full collections, a reading,
+   * less V8's code and bytecode (what it compiles as a line first runs or gets hot, and drops again:
+   * up to a few hundred KB that come and go with no relation to the line's data).
+   */
+  private collect(): number {
+    this.gc();
+    this.gc();
+    this.collections++;
+    const live = heapReading();
+    const code = getHeapCodeStatistics();
+    return live - code.code_and_metadata_size - code.bytecode_and_metadata_size;
+  }
+
+  /** The entry: a collection, the base of the call's own peak (the `@profile` row). */
+  begin(): void {
+    this.entry = this.most = this.collect();
+  }
+
+  /** The call's peak above its entry, for the `@profile` row. */
+  callPeak(): number {
+    return Math.max(0, this.most - this.entry);
+  }
+
+  private seen(live: number): void {
+    const s = this.stack;
+    const o = this.top;
+    if (live > s[o + MAX]) s[o + MAX] = live;
+    if (live > s[o + DEEPEST]) s[o + DEEPEST] = live;
+    if (live > this.most) this.most = live;
+  }
+
+  /** Ends the run at offset `o` with the live bytes just read (a sampled run only). */
+  private finish(o: number, live: number): void {
+    const s = this.stack;
+    if (live > s[o + MAX]) s[o + MAX] = live;
+    const line = s[o + SLOT];
+    const peak = Math.max(0, s[o + MAX] - s[o + BASE]);
+    if (peak > this.peaks[line]) this.peaks[line] = peak;
+  }
+
+  /**
+   * A probe of line index `line`, before the frame takes its reading. Returns true when it collected
+   * (the frame's reading then reads what is live).
+   */
+  probe(line: number): boolean {
+    const s = this.stack;
+    const o = this.top;
+    if (s[o + SLOT] === line) {
+      const probes = ++s[o + PROBES];
+      if (s[o + SAMPLED] === 0 || probes < s[o + NEXT]) return false;
+      const live = this.collect();
+      s[o + NEXT] = Math.ceil(probes * (live > s[o + MAX] + GROWING ? GROWTH : FLAT_GROWTH));
+      this.seen(live);
+      return true;
+    }
+    const ending = s[o + SLOT] >= 0 && s[o + SAMPLED] === 1;
+    const runs = ++this.runs[line];
+    const starting = (runs & (runs - 1)) === 0;
+    let live = -1;
+    if (ending || starting) live = this.collect();
+    if (ending) this.finish(o, live);
+    if (live >= 0) this.seen(live);
+    s[o + SLOT] = line;
+    s[o + PROBES] = 1;
+    s[o + NEXT] = 2;
+    s[o + SAMPLED] = starting ? 1 : 0;
+    s[o + BASE] = live;
+    s[o + MAX] = live;
+    return live >= 0;
+  }
+
+  /** Whether entering a nested function needs a bigger stack first (see grow). */
+  full(): boolean {
+    return this.top + 2 * FIELDS > this.stack.length;
+  }
+
+  /** Doubles the stack; the frame brackets it so its bytes stay out of the figures. */
+  grow(): void {
+    const bigger = new Float64Array(this.stack.length * 2);
+    bigger.set(this.stack);
+    this.stack = bigger;
+  }
+
+  /** A function written inside the method starts: its lines run one level deeper. */
+  enter(): void {
+    this.top += FIELDS;
+    const s = this.stack;
+    const o = this.top;
+    s[o + SLOT] = -1;
+    s[o + DEEPEST] = -1;
+  }
+
+  /**
+   * That function returns: its last run ends, and the calling line's run goes on (a probe of it, as
+   * far as in-run collections are concerned). Returns true when it collected.
+   */
+  leave(): boolean {
+    if (this.top === 0) return false;
+    const s = this.stack;
+    const o = this.top;
+    const up = o - FIELDS;
+    const ending = s[o + SLOT] >= 0 && s[o + SAMPLED] === 1;
+    const measured = s[up + SLOT] >= 0 && s[up + SAMPLED] === 1;
+    const probes = measured ? ++s[up + PROBES] : 0;
+    let live = -1;
+    if (ending || (measured && probes >= s[up + NEXT])) live = this.collect();
+    if (ending) this.finish(o, live);
+    // The calling line's run goes on: a collection here (for either reason) is one of its own, and
+    // its next one is counted from here.
+    if (measured && live >= 0) {
+      const before = Math.max(s[up + MAX], s[o + DEEPEST]);
+      s[up + NEXT] = Math.ceil(probes * (live > before + GROWING ? GROWTH : FLAT_GROWTH));
+    }
+    if (live >= 0) this.seen(live);
+    const deepest = s[o + DEEPEST];
+    this.top = up;
+    if (deepest > s[up + MAX]) s[up + MAX] = deepest;
+    if (deepest > s[up + DEEPEST]) s[up + DEEPEST] = deepest;
+    return live >= 0;
+  }
+
+  /**
+   * The body stops (the call's exit, or a generator's `yield`): every open run ends. Returns true
+   * when it collected.
+   */
+  stop(): boolean {
+    const s = this.stack;
+    let sampled = false;
+    for (let o = this.top; o >= 0; o -= FIELDS) if (s[o + SLOT] >= 0 && s[o + SAMPLED] === 1) sampled = true;
+    const live = sampled ? this.collect() : -1;
+    while (true) {
+      const o = this.top;
+      if (live >= 0) this.seen(live);
+      if (s[o + SLOT] >= 0 && s[o + SAMPLED] === 1) this.finish(o, live);
+      s[o + SLOT] = -1;
+      if (o === 0) break;
+      const deepest = s[o + DEEPEST];
+      this.top = o - FIELDS;
+      if (deepest > s[this.top + MAX]) s[this.top + MAX] = deepest;
+      if (deepest > s[this.top + DEEPEST]) s[this.top + DEEPEST] = deepest;
+    }
+    return sampled;
+  }
+}
