@@ -78,8 +78,7 @@ export interface ProfileOptions {
   backend?: 'heap' | 'rss' | 'exact';
   /**
    * Adds the columns Allocated and GC freed: what each line allocated, garbage collected inside it
-   * included, and what collections inside it freed. The report is then written on the next turn of
-   * the event loop after the return (when V8 has said when each collection ran).
+   * included, and what collections inside it freed (see README: how exact they are).
    */
   gc?: boolean;
   /**
@@ -92,6 +91,7 @@ export interface ProfileOptions {
    * line: see `toPprof`). `go tool pprof -list Class.method FILE` shows the annotated source.
    */
   pprof?: string;
+  /**
    * Adds the column Peak: per line, the most live memory (garbage not counted) reached while the
    * line's work ran, above the live memory when it started. Costs full collections (see README).
    */
