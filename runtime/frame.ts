@@ -378,7 +378,6 @@ export function warmUp(gc = false): void {
   const recorder = gc ? new GcRecorder() : null;
   if (recorder !== null) frame.watchCollections(recorder);
   frame.begin(table);
-  const start = heapReading();
   let quiet = 0;
   for (let batch = 0; batch < 200 && quiet < 2; batch++) {
     const before = heapReading();
@@ -392,20 +391,14 @@ export function warmUp(gc = false): void {
   }
   frame.end(heapReading());
   recorder?.stop();
-  if (heapReading() - start > WARM_UP_GARBAGE) collectYoungGarbage();
+  collectYoungGarbage();
 }
 
 /**
- * Young garbage the warm-up may leave for the program's own next scavenge: 0.1-0.8 MB with the
- * buffer reading. Above it (getHeapStatistics() on Node 22/24 left several MB) a scavenge now costs
- * less than the drop it would otherwise put on some line of the first profiled call (a new context
- * for `gc` and the scavenge: 3-60 ms, more than the warm-up itself on Node 24 and 26).
- */
-const WARM_UP_GARBAGE = 2 * 2 ** 20;
-
-/**
- * Without a scavenge now, the first profiled call would pay for the warm-up's garbage with a
- * negative increment on whatever line the scavenge falls in.
+ * The warm-up leaves 0.1-0.8 MB of young garbage, and the program's start-up more: without a
+ * scavenge now, the first profiled calls pay for it with a drop on whatever line the next scavenge
+ * falls in (an async call's 2 MiB array read 1.4 MiB). A new context for `gc` and a minor collection
+ * cost about 3 ms on Node 20-26 (measured on a quiet machine), once.
  */
 function collectYoungGarbage(): void {
   try {
