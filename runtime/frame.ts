@@ -357,7 +357,8 @@ export function warmUp(gc = false): void {
   }
   frame.end(heapReading());
   recorder?.stop();
-  if (heapReading() - start > WARM_UP_GARBAGE) collectYoungGarbage();
+  const garbage = heapReading() - start;
+  if (garbage > WARM_UP_GARBAGE || (gc && garbage > 0)) collectYoungGarbage();
 }
 
 /**
