@@ -104,7 +104,8 @@ export class GcRecorder {
 
   /** The call's report is made: its recorder may record another call (never one still running). */
   static release(recorder: GcRecorder): void {
-    if (recorder.stopped && recorder.reusable && pool.length < POOL) pool.push(recorder);
+    // Once: a recorder in the pool twice would be handed to two calls at once.
+    if (recorder.stopped && recorder.reusable && pool.length < POOL && !pool.includes(recorder)) pool.push(recorder);
   }
 
   /** The last event filled its chunk: call `grow` before the next reading. */
