@@ -96,7 +96,7 @@ export function open(site: Site): Frame | null {
     if (wantsGc(site.own)) {
       warmUp(true);
       const before = heapReading();
-      frame.watchCollections(new GcRecorder());
+      frame.watchCollections(GcRecorder.take());
       frame.own = heapReading() - before;
     }
     frame.entryRaw = frame.read();
@@ -159,6 +159,8 @@ function finish(frame: Frame, thisArg: unknown): void {
   const freed = frame.claimed ? attribute(recorder, collections, frame.stats.length / SLOTS, SLOTS) : undefined;
   unseenUntil(mark);
   deliver(frame, thisArg, freed);
+  // After the report (which reads the recorder's events): the next call may record into it.
+  GcRecorder.release(recorder);
 }
 
 function deliver(frame: Frame, thisArg: unknown, gcFreed: Float64Array | undefined): void {

@@ -375,7 +375,9 @@ export function warmUp(gc = false): void {
   const table: LineTable = { file: '', name: '', static: false, entry: 1, first: 1, lines: ['', '', '', ''] };
   const site: Site = { own: {}, table, describe: () => '', origin: new Error() };
   const frame = new Frame(site, heapReader());
-  const recorder = gc ? new GcRecorder() : null;
+  // A recorder from the pool, given back after: the first profiled call then records into the very
+  // recorder the gc path was optimised with (GcRecorder.take says why that matters).
+  const recorder = gc ? GcRecorder.take() : null;
   if (recorder !== null) frame.watchCollections(recorder);
   frame.begin(table);
   let quiet = 0;
@@ -390,7 +392,10 @@ export function warmUp(gc = false): void {
     quiet = heapReading() - before === 0 ? quiet + 1 : 0;
   }
   frame.end(heapReading());
-  recorder?.stop();
+  if (recorder !== null) {
+    recorder.stop();
+    GcRecorder.release(recorder);
+  }
   collectYoungGarbage();
 }
 

@@ -35,6 +35,10 @@ const FIELDS = 5;
 /** Events per chunk: chunks are never copied, so growing leaves no garbage. */
 const CHUNK = 1024;
 
+/** Recorders kept for reuse: as many as calls of gc: true ever ran at once, up to this many. */
+const POOL = 16;
+const pool: GcRecorder[] = [];
+
 /** A collection as GCProfiler saw it: heap + external bytes before and after. */
 export interface Collection {
   before: number;
@@ -43,7 +47,7 @@ export interface Collection {
 
 /** One call's drops and runs (from its probes) and collections (from V8). */
 export class GcRecorder {
-  private readonly profiler = new GCProfiler();
+  private profiler = new GCProfiler();
   private readonly chunks: Float64Array[] = [];
   private current: Float64Array;
   private used = 0;
@@ -56,6 +60,8 @@ export class GcRecorder {
    */
   readonly run = new Float64Array(3);
   private stopped = false;
+  /** False once a generator's FinalizationRegistry may still stop it: never handed out again. */
+  reusable = true;
 
   constructor() {
     this.current = new Float64Array(CHUNK * FIELDS);
@@ -64,6 +70,42 @@ export class GcRecorder {
     this.run[0] = heapReading();
     this.run[1] = -1;
     this.run[2] = -1;
+  }
+
+  /** Records a new call, as a new recorder would (`takeRecorder`): its first chunk is kept. */
+  private restart(): void {
+    this.chunks.length = 1;
+    this.current = this.chunks[0];
+    this.used = 0;
+    this.length = 0;
+    this.stopped = false;
+    this.profiler = new GCProfiler();
+    this.profiler.start();
+    this.run[0] = heapReading();
+    this.run[1] = -1;
+    this.run[2] = -1;
+  }
+
+  /**
+   * A recorder for a new call: one a finished call gave back (`releaseRecorder`), else a new one.
+   * Reusing them is what keeps the gc path of the probe optimised: V8's optimised code of the probe
+   * (line, close, witness, markCollections) holds the recorder it was optimised with as a weak
+   * constant, and a new recorder per call meant that the full collection that freed the previous
+   * call's recorder deoptimised all of it ("marking dependent code ... reason: weak objects" under
+   * --trace-deopt). Each call then ran its loop with the probe unoptimised, boxing numbers: 30-300 KB
+   * a call on every line of a loop that allocates nothing.
+   */
+  static take(): GcRecorder {
+    const recorder = pool.pop();
+    if (recorder === undefined) return new GcRecorder();
+    recorder.restart();
+    return recorder;
+  }
+
+  /** The call's report is made: its recorder may record another call (never one still running). */
+  static release(recorder: GcRecorder): void {
+    // Once: a recorder in the pool twice would be handed to two calls at once.
+    if (recorder.stopped && recorder.reusable && pool.length < POOL && !pool.includes(recorder)) pool.push(recorder);
   }
 
   /** The last event filled its chunk: call `grow` before the next reading. */

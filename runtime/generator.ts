@@ -66,7 +66,11 @@ function profiledGenerator(generator: AnyGenerator, frame: Frame, async: boolean
   for (const name of ['next', 'return', 'throw'] as const) {
     Object.defineProperty(profiled, name, { value: methods[name], writable: true, enumerable: false, configurable: true });
   }
-  if (frame.gc !== null) dropped.register(profiled, frame.gc);
+  if (frame.gc !== null) {
+    // The registry may stop it long after the report: it must never record another call.
+    frame.gc.reusable = false;
+    dropped.register(profiled, frame.gc);
+  }
   return profiled;
 }
 
