@@ -68,8 +68,10 @@ test("the seed's question: the list line's Peak is above the generator line's, a
   // Every line that ran has a Peak; the list is garbage by its line's end, so it leaves no Increment.
   for (const line of report.lines) assert.is(line.peakBytes === null, line.occurrences === 0, `line ${line.line}`);
   assert.ok(Math.abs(row(report, 15).incrementBytes!) < 0.1 * listSize, `list line's Increment ${row(report, 15).incrementBytes}`);
-  // The @profile row: the call's peak above its entry, at least the list.
-  assert.ok(row(report, 10).peakBytes! >= list);
+  // The @profile row: the call's peak above its entry, at least about the list's live size. (Not
+  // necessarily the list line's Peak: that one is above the line's start, which a collection of the
+  // generator's garbage can put below the entry.)
+  assert.ok(row(report, 10).peakBytes! >= 0.5 * listSize, `the call's Peak ${row(report, 10).peakBytes}, the list ${listSize}`);
 });
 
 const NESTED = `import { profile } from 'ts-memory-profiler';
@@ -105,8 +107,9 @@ test("a line's Peak includes what its callbacks on other lines build, and a temp
     const temp = row(report, 10);
     assert.ok(temp.peakBytes! > 4_000_000, `temporary line's Peak ${temp.peakBytes}`);
     assert.ok(temp.peakBytes! > 2 * ys.peakBytes!);
-    // The callbacks' own lines: each call needs a few bytes, far below their calling lines.
-    assert.ok(row(report, 8).peakBytes! < 100_000, `callback line's Peak ${row(report, 8).peakBytes}`);
+    // The callbacks' own lines: each call needs a few bytes, far below their calling lines (V8 compiling
+    // a callback in the first call shows there too: 123 KB seen, within README's first-call limit).
+    assert.ok(row(report, 8).peakBytes! < 256 * 1024, `callback line's Peak ${row(report, 8).peakBytes}`);
   }
 });
 
@@ -132,8 +135,10 @@ export function main() {
   assert.is(lines[2], 'Line #    Mem usage    Increment  Occurrences         Peak   Line Contents');
   assert.is(lines[3], '='.repeat(lines[2].length));
   const allocation = lines.find((l) => l.includes('new Array(1e6)'))!;
-  // Mem usage, Increment, Occurrences, then Peak: 8,000,048 bytes, 7.6 MiB.
-  assert.match(allocation, /^ {5}5 +[\d.]+ MiB +7\.6 MiB +1 +7\.6 MiB +const a/);
+  // Mem usage, Increment, Occurrences, then Peak: 8,000,048 bytes, 7.6 MiB. The Increment is the
+  // 'heap' reading's, which a collection inside the line can lower (7.5 MiB once in 30 runs on a
+  // loaded machine: README, Garbage collection and the heap reading); the Peak is this test's subject.
+  assert.match(allocation, /^ {5}5 +[\d.]+ MiB +7\.[4-6] MiB +1 +7\.6 MiB +const a/);
   const never = lines.find((l) => l.includes('return 0;'))!;
   assert.is(never, `     7${' '.repeat(54)}      return 0;`);
 });
