@@ -64,7 +64,7 @@ export interface ProfileDecorator {
  * `@(profile as any)` and `@profile!` are the imported `profile` once compiled, so they are profiled
  * like `@profile` (left alone, they would run uninstrumented with a hint to add the plugin that is there).
  */
-function unparenthesized(tsi: typeof ts, expression: ts.Expression): ts.Expression {
+export function unparenthesized(tsi: typeof ts, expression: ts.Expression): ts.Expression {
   while (
     tsi.isParenthesizedExpression(expression) ||
     tsi.isAsExpression(expression) ||

@@ -5,7 +5,7 @@
 import type * as ts from 'typescript';
 import { checkOption, describeValue } from '../runtime/options';
 import { Code, type Diagnose } from './diagnostics';
-import { asProfileDecorator, isProfileCall, type ProfileDecorator, type ProfileImport } from './imports';
+import { asProfileDecorator, isProfileCall, unparenthesized, type ProfileDecorator, type ProfileImport } from './imports';
 
 export type Member = ts.MethodDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
 
@@ -65,7 +65,7 @@ export function findTargets(
       }
     }
     if (tsi.isCallExpression(node) && isProfileCall(tsi, node, imported)) {
-      const fn = unwrapped(tsi, node.arguments[0]);
+      const fn = unparenthesized(tsi, node.arguments[0]);
       if ((tsi.isFunctionExpression(fn) || tsi.isArrowFunction(fn)) && node.arguments.length === 1) {
         targets.push({ member: fn, decorator: undefined, call: node });
       }
@@ -127,22 +127,8 @@ export function hasStatic(tsi: typeof ts, node: ts.Node): boolean {
 /** A value the compiler can read off the source, or NOT_LITERAL. */
 const NOT_LITERAL = Symbol('not a literal');
 
-/** Looks through parentheses and `as` / `satisfies` / `!` / `<T>` wrappers. */
-function unwrapped(tsi: typeof ts, node: ts.Expression): ts.Expression {
-  while (
-    tsi.isParenthesizedExpression(node) ||
-    tsi.isAsExpression(node) ||
-    tsi.isSatisfiesExpression(node) ||
-    tsi.isNonNullExpression(node) ||
-    tsi.isTypeAssertionExpression(node)
-  ) {
-    node = node.expression;
-  }
-  return node;
-}
-
 function literalValue(tsi: typeof ts, node: ts.Expression): unknown {
-  const e = unwrapped(tsi, node);
+  const e = unparenthesized(tsi, node);
   if (tsi.isNumericLiteral(e)) return Number(e.text);
   if (tsi.isStringLiteral(e) || tsi.isNoSubstitutionTemplateLiteral(e)) return e.text;
   if (tsi.isPrefixUnaryExpression(e) && tsi.isNumericLiteral(e.operand)) {
@@ -213,7 +199,7 @@ function tagOptions(tsi: typeof ts, tag: { start: number; length: number; text: 
   if (text === '') return {};
   const parsed = tsi.createSourceFile('options.ts', `(${text})`, tsi.ScriptTarget.Latest, true);
   const statement = parsed.statements[0];
-  const literal = parsed.statements.length === 1 && tsi.isExpressionStatement(statement) ? unwrapped(tsi, statement.expression) : undefined;
+  const literal = parsed.statements.length === 1 && tsi.isExpressionStatement(statement) ? unparenthesized(tsi, statement.expression) : undefined;
   if (!literal || !tsi.isObjectLiteralExpression(literal)) {
     diagnose(tag, Code.BadOptions, `/** @profile */ takes an object literal of options, like {precision: 4}, got ${text}`);
     return undefined;
@@ -244,7 +230,7 @@ function checkArguments(tsi: typeof ts, found: ProfileDecorator, diagnose: Diagn
     diagnose(args[1], Code.BadOptions, `@profile(options) takes one argument, got ${args.length}`);
     return false;
   }
-  const options = unwrapped(tsi, args[0]);
+  const options = unparenthesized(tsi, args[0]);
   if (!tsi.isObjectLiteralExpression(options)) {
     const value = literalValue(tsi, options);
     if (value === NOT_LITERAL || value === undefined) return true;
