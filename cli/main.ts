@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Command> = {
   peak: () => require('./recordings').peak,
   clean: () => require('./recordings').clean,
   html: () => require('./html').main,
+  check: () => require('./check').main,
 };
 
 /** `run --timeline ... -- COMMAND` records memory over time; plain `run` profiles a TypeScript program. */

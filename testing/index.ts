@@ -18,44 +18,80 @@ import { measureAtProbes, type ProbeMeasurement } from '../runtime/memory-usage'
 import { describeValue } from '../runtime/options';
 import { ProbeLog } from '../runtime/probe-log';
 import { readerFor } from '../runtime/readings';
+import { DEFAULT_TOLERANCE, baselineOf, compareBaseline, describeFailures, diffMarkdown, diffTable, readBaseline, updateBaseline, type Tolerance } from './baseline';
 import { describeBytes, parseBytes } from './bytes';
 
 export { parseBytes } from './bytes';
+export { baselineOf, compareBaseline, diffMarkdown, diffTable } from './baseline';
+export type { BaselineFile, LineDiff, Tolerance } from './baseline';
 
 export interface MemoryLimits {
   /** Most bytes the call may keep: exit reading - entry reading. A number of bytes or e.g. '10 MB'. */
   increment?: number | string;
   /** Most bytes the call may rise above its entry reading at any probe. A number of bytes or e.g. '10 MB'. */
   peak?: number | string;
+  /** A baseline file of per-line figures (testing/baseline.ts): a line that grew beyond `tolerance` fails. */
+  baseline?: string;
+  /** How much a line may grow against the baseline: bytes (default '64 KiB') and percent (default 10); it fails beyond both. */
+  tolerance?: { bytes?: number | string; percent?: number };
+  /** Rewrite the baseline with this call's lines instead of comparing (also TS_MEMORY_PROFILER_UPDATE_BASELINE=1). */
+  update?: boolean;
 }
 
 const LIMIT_KEYS = ['increment', 'peak'] as const;
+const KEYS = ['increment', 'peak', 'baseline', 'tolerance', 'update'];
+
+interface Checked {
+  increment?: number;
+  peak?: number;
+  baseline?: string;
+  tolerance: Tolerance;
+  update: boolean;
+}
 /** Tables shown in a failure message at most: those of the calls that rose highest. */
 const MAX_TABLES = 10;
 const WHERE = 'limitMemory';
 
-function checkLimits(fn: unknown, limits: unknown): { increment?: number; peak?: number } {
+function checkLimits(fn: unknown, limits: unknown): Checked {
   if (typeof fn !== 'function') throw new TypeError(`ts-memory-profiler: ${WHERE}: 'fn' must be a function, got ${describeValue(fn)}`);
   if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
     throw new TypeError(`ts-memory-profiler: ${WHERE}: the limits must be an object such as { increment: '10 MB' }, got ${describeValue(limits)}`);
   }
   for (const key of Object.keys(limits)) {
-    if (!(LIMIT_KEYS as readonly string[]).includes(key)) {
-      throw new TypeError(`ts-memory-profiler: ${WHERE}: unknown option '${key}' (the options are 'increment', 'peak')`);
+    if (!KEYS.includes(key)) {
+      throw new TypeError(`ts-memory-profiler: ${WHERE}: unknown option '${key}' (the options are ${KEYS.map((k) => `'${k}'`).join(', ')})`);
     }
   }
   const given = limits as MemoryLimits;
-  const checked: { increment?: number; peak?: number } = {};
+  const checked: Checked = { tolerance: { ...DEFAULT_TOLERANCE }, update: false };
   for (const key of LIMIT_KEYS) {
     if (given[key] !== undefined) checked[key] = parseBytes(given[key], key, WHERE);
   }
-  if (checked.increment === undefined && checked.peak === undefined) {
-    throw new TypeError(`ts-memory-profiler: ${WHERE}: give option 'increment' or 'peak' (or both), e.g. { increment: '10 MB' }`);
+  if (given.baseline !== undefined) {
+    if (typeof given.baseline !== 'string' || given.baseline === '') throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'baseline' must be a file name, got ${describeValue(given.baseline)}`);
+    checked.baseline = given.baseline;
+  }
+  if (given.tolerance !== undefined) {
+    const t = given.tolerance as Record<string, unknown>;
+    if (typeof t !== 'object' || t === null || Object.keys(t).some((k) => k !== 'bytes' && k !== 'percent')) {
+      throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'tolerance' must be an object such as { bytes: '64 KiB', percent: 10 }, got ${describeValue(t)}`);
+    }
+    if (t.bytes !== undefined) checked.tolerance.bytes = parseBytes(t.bytes, 'tolerance.bytes', WHERE);
+    if (t.percent !== undefined) {
+      if (typeof t.percent !== 'number' || !(t.percent >= 0)) throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'tolerance.percent' must be a number from 0, got ${describeValue(t.percent)}`);
+      checked.tolerance.percent = t.percent;
+    }
+  }
+  if (given.update !== undefined && typeof given.update !== 'boolean') throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'update' must be true or false, got ${describeValue(given.update)}`);
+  checked.update = given.update ?? /^(1|true|yes|on)$/i.test(process.env.TS_MEMORY_PROFILER_UPDATE_BASELINE ?? '');
+  if (checked.increment === undefined && checked.peak === undefined && checked.baseline === undefined) {
+    throw new TypeError(`ts-memory-profiler: ${WHERE}: give option 'increment', 'peak' or 'baseline', e.g. { increment: '10 MB' }`);
   }
   return checked;
 }
 
 interface Kept {
+  report: Report;
   text: string;
   /** The call's highest reading, to pick the tables worth showing. */
   peak: number;
@@ -80,14 +116,14 @@ export function limitMemory(fn: () => unknown, limits: MemoryLimits): unknown {
   const onReport = (report: Report): void => {
     const before = read();
     const peak = Math.max(...report.lines.map((l) => l.memBytes ?? -Infinity));
-    kept.push({ text: formatText(report), peak });
+    kept.push({ report, text: formatText(report), peak });
     log.own += read() - before;
   };
   const forced = Object.freeze({ backend: 'exact' as const, gc: false, aggregate: false, format: 'text' as const, stream: DISCARD, onReport });
   return measureAtProbes(fn, 'exact', forced, (m) => judge(m, checked, kept), log);
 }
 
-function judge(m: ProbeMeasurement, limits: { increment?: number; peak?: number }, kept: Kept[]): unknown {
+function judge(m: ProbeMeasurement, limits: Checked, kept: Kept[]): unknown {
   const exit = m.exit - m.log.own;
   const increment = exit - m.entry;
   const peak = Math.max(m.entry, exit, m.log.peak) - m.entry;
@@ -98,10 +134,24 @@ function judge(m: ProbeMeasurement, limits: { increment?: number; peak?: number 
   if (limits.peak !== undefined && peak > limits.peak) {
     over.push({ what: "the call's peak (highest reading - entry)", actual: peak, expected: limits.peak });
   }
-  if (over.length === 0) return m.value;
   const lines = over.map((o) => `${o.what} was ${describeBytes(o.actual)}, over the limit of ${describeBytes(o.expected)}`);
+  let diff = '';
+  if (limits.baseline !== undefined) {
+    const reports = kept.map((k) => k.report);
+    if (limits.update) updateBaseline(limits.baseline, baselineOf(reports));
+    else {
+      const diffs = compareBaseline(reports, readBaseline(limits.baseline), limits.tolerance);
+      const failed = diffs.filter((d) => d.failed);
+      if (failed.length) {
+        lines.push(`${failed.length} line${failed.length === 1 ? '' : 's'} grew against the baseline ${limits.baseline}:\n${describeFailures(diffs, limits.tolerance)}`);
+        over.push({ what: 'baseline', actual: failed[0].growth, expected: limits.tolerance.bytes });
+        diff = `Against the baseline (bytes kept per line, summed over the calls):\n\n${diffTable(diffs)}\nAs Markdown:\n\n${diffMarkdown(diffs)}\n`;
+      }
+    }
+  }
+  if (over.length === 0) return m.value;
   const error = new AssertionError({
-    message: `limitMemory: ${lines.join('; ')}\n\n${tables(kept)}`,
+    message: `limitMemory: ${lines.join('; ')}\n\n${diff}${tables(kept)}`,
     actual: over[0].actual,
     expected: over[0].expected,
     operator: '<=',
