@@ -11,6 +11,10 @@
  * call decorated methods) and build with the transformer. For a plain function there are no
  * readings inside the call: the increment is still checked; the peak is then the higher of the entry
  * and exit readings.
+ *
+ * `{ baseline: 'file.json' }` also compares each profiled method's per-line figures with a committed
+ * baseline file (testing/baseline.ts) and fails when a line grew beyond `tolerance`; `update: true`
+ * (or TS_MEMORY_PROFILER_UPDATE_BASELINE=1) rewrites the file's entries for the methods that ran.
  */
 import { AssertionError } from 'assert';
 import { formatText, type Report } from '../runtime';
@@ -18,12 +22,12 @@ import { measureAtProbes, type ProbeMeasurement } from '../runtime/memory-usage'
 import { describeValue } from '../runtime/options';
 import { ProbeLog } from '../runtime/probe-log';
 import { readerFor } from '../runtime/readings';
-import { DEFAULT_TOLERANCE, baselineOf, compareBaseline, describeFailures, diffMarkdown, diffTable, readBaseline, updateBaseline, type Tolerance } from './baseline';
+import { BaselineError, DEFAULT_TOLERANCE, baselineOf, compareBaseline, describeFailures, diffMarkdown, diffTable, readBaseline, updateBaseline, type Tolerance } from './baseline';
 import { describeBytes, parseBytes } from './bytes';
 
 export { parseBytes } from './bytes';
-export { baselineOf, compareBaseline, diffMarkdown, diffTable } from './baseline';
-export type { BaselineFile, LineDiff, Tolerance } from './baseline';
+export { BaselineError, baselineOf, compareBaseline, describeFailures, diffMarkdown, diffTable, readBaseline, updateBaseline } from './baseline';
+export type { BaselineFile, BaselineLine, BaselineMethod, LineDiff, Tolerance } from './baseline';
 
 export interface MemoryLimits {
   /** Most bytes the call may keep: exit reading - entry reading. A number of bytes or e.g. '10 MB'. */
@@ -34,7 +38,7 @@ export interface MemoryLimits {
   baseline?: string;
   /** How much a line may grow against the baseline: bytes (default '64 KiB') and percent (default 10); it fails beyond both. */
   tolerance?: { bytes?: number | string; percent?: number };
-  /** Rewrite the baseline with this call's lines instead of comparing (also TS_MEMORY_PROFILER_UPDATE_BASELINE=1). */
+  /** Write this call's lines into the baseline instead of comparing (default: TS_MEMORY_PROFILER_UPDATE_BASELINE=1). */
   update?: boolean;
 }
 
@@ -71,23 +75,54 @@ function checkLimits(fn: unknown, limits: unknown): Checked {
     if (typeof given.baseline !== 'string' || given.baseline === '') throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'baseline' must be a file name, got ${describeValue(given.baseline)}`);
     checked.baseline = given.baseline;
   }
-  if (given.tolerance !== undefined) {
-    const t = given.tolerance as Record<string, unknown>;
-    if (typeof t !== 'object' || t === null || Object.keys(t).some((k) => k !== 'bytes' && k !== 'percent')) {
-      throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'tolerance' must be an object such as { bytes: '64 KiB', percent: 10 }, got ${describeValue(t)}`);
-    }
-    if (t.bytes !== undefined) checked.tolerance.bytes = parseBytes(t.bytes, 'tolerance.bytes', WHERE);
-    if (t.percent !== undefined) {
-      if (typeof t.percent !== 'number' || !(t.percent >= 0)) throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'tolerance.percent' must be a number from 0, got ${describeValue(t.percent)}`);
-      checked.tolerance.percent = t.percent;
+  if (given.tolerance !== undefined) checked.tolerance = parseTolerance(given.tolerance);
+  if (given.update !== undefined && typeof given.update !== 'boolean') throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'update' must be true or false, got ${describeValue(given.update)}`);
+  checked.update = given.update ?? updateFromEnvironment();
+  if ((given.tolerance !== undefined || given.update !== undefined) && checked.baseline === undefined) {
+    throw new TypeError(`ts-memory-profiler: ${WHERE}: option '${given.tolerance !== undefined ? 'tolerance' : 'update'}' needs option 'baseline' (the file of per-line figures)`);
+  }
+  // The baseline is read before fn runs: a missing or corrupt file is the caller's mistake, said at once.
+  if (checked.baseline !== undefined) {
+    try {
+      readBaseline(checked.baseline, checked.update);
+    } catch (error) {
+      if (!(error instanceof BaselineError)) throw error;
+      throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'baseline': ${error.message}${checked.update ? '' : ` (or set ${UPDATE_VARIABLE}=1)`}`);
     }
   }
-  if (given.update !== undefined && typeof given.update !== 'boolean') throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'update' must be true or false, got ${describeValue(given.update)}`);
-  checked.update = given.update ?? /^(1|true|yes|on)$/i.test(process.env.TS_MEMORY_PROFILER_UPDATE_BASELINE ?? '');
   if (checked.increment === undefined && checked.peak === undefined && checked.baseline === undefined) {
     throw new TypeError(`ts-memory-profiler: ${WHERE}: give option 'increment', 'peak' or 'baseline', e.g. { increment: '10 MB' }`);
   }
   return checked;
+}
+
+const UPDATE_VARIABLE = 'TS_MEMORY_PROFILER_UPDATE_BASELINE';
+
+/** `TS_MEMORY_PROFILER_UPDATE_BASELINE=1` updates every baseline of the run, as jest's `-u` does snapshots. */
+function updateFromEnvironment(): boolean {
+  const value = (process.env[UPDATE_VARIABLE] ?? '').trim();
+  if (/^(|0|false|no|off)$/i.test(value)) return false;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  throw new TypeError(`ts-memory-profiler: ${WHERE}: ${UPDATE_VARIABLE} must be 1 or 0 (true/false, yes/no, on/off), got ${JSON.stringify(value)}`);
+}
+
+function parseTolerance(value: unknown): Tolerance {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'tolerance' must be an object such as { bytes: '64 KiB', percent: 10 }, got ${describeValue(value)}`);
+  }
+  const given = value as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (key !== 'bytes' && key !== 'percent') throw new TypeError(`ts-memory-profiler: ${WHERE}: unknown option 'tolerance.${key}' (the options are 'tolerance.bytes', 'tolerance.percent')`);
+  }
+  const tolerance = { ...DEFAULT_TOLERANCE };
+  if (given.bytes !== undefined) tolerance.bytes = parseBytes(given.bytes, 'tolerance.bytes', WHERE);
+  if (given.percent !== undefined) {
+    if (typeof given.percent !== 'number' || !Number.isFinite(given.percent) || given.percent < 0) {
+      throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'tolerance.percent' must be a number from 0, got ${describeValue(given.percent)}`);
+    }
+    tolerance.percent = given.percent;
+  }
+  return tolerance;
 }
 
 interface Kept {
@@ -138,14 +173,19 @@ function judge(m: ProbeMeasurement, limits: Checked, kept: Kept[]): unknown {
   let diff = '';
   if (limits.baseline !== undefined) {
     const reports = kept.map((k) => k.report);
-    if (limits.update) updateBaseline(limits.baseline, baselineOf(reports));
-    else {
-      const diffs = compareBaseline(reports, readBaseline(limits.baseline), limits.tolerance);
+    if (reports.length === 0) {
+      lines.push(`no profiled call ran inside the call, so there are no lines to compare with the baseline ${limits.baseline}`);
+      over.push({ what: 'baseline', actual: 0, expected: 0 });
+    } else if (limits.update) {
+      updateBaseline(limits.baseline, baselineOf(reports, limits.baseline));
+    } else {
+      const diffs = compareBaseline(reports, readBaseline(limits.baseline), limits.baseline, limits.tolerance);
       const failed = diffs.filter((d) => d.failed);
       if (failed.length) {
-        lines.push(`${failed.length} line${failed.length === 1 ? '' : 's'} grew against the baseline ${limits.baseline}:\n${describeFailures(diffs, limits.tolerance)}`);
-        over.push({ what: 'baseline', actual: failed[0].growth, expected: limits.tolerance.bytes });
-        diff = `Against the baseline (bytes kept per line, summed over the calls):\n\n${diffTable(diffs)}\nAs Markdown:\n\n${diffMarkdown(diffs)}\n`;
+        const count = new Set(failed.map((d) => `${d.key}:${d.line}`)).size;
+        lines.push(`${count} line${count === 1 ? '' : 's'} grew against the baseline ${limits.baseline}:\n${describeFailures(diffs, limits.tolerance)}`);
+        over.push({ what: 'baseline', actual: failed[0].now ?? 0, expected: failed[0].baseline ?? 0 });
+        diff = `Against the baseline (bytes per line, summed over the calls; a line fails beyond ${limits.tolerance.bytes.toLocaleString('en-US')} bytes and ${limits.tolerance.percent}%):\n\n${diffTable(diffs)}\nAs Markdown:\n\n${diffMarkdown(diffs)}\n`;
       }
     }
   }
