@@ -1,7 +1,7 @@
 /**
  * `ts-mprof check --baseline budgets.json [--update] [--bytes N] [--percent P] [--markdown FILE] reports.jsonl`:
- * per-line budgets in CI (testing/baseline.ts). The JSON reports of a run (`ts-mprof run --backend
- * exact --format json -o reports.jsonl`, or with `--peak`) are compared with the committed
+ * per-line budgets in CI (testing/baseline.ts). The per-line Peaks of a run's JSON reports
+ * (`ts-mprof run --peak --format json -o reports.jsonl app.ts`) are compared with the committed
  * baseline: the per-line diff is printed as a table (and written as Markdown for a pull-request
  * comment), exit 1 when a line grew beyond the tolerance; `--update` writes the run's lines into
  * the baseline instead. A bad file is one line and exit 2 (guarded), a bad argument the usage and 2.
@@ -74,7 +74,7 @@ export function main(args: string[]): number {
     // The baseline first: a missing or corrupt one is said before the reports are read.
     const base = asFileError(() => readBaseline(file, update));
     const reports = readReports(operands[0]);
-    if (reports.length === 0) throw new DatError(`${operands[0]}: no JSON reports in it (record them with ts-mprof run --backend exact --format json -o FILE)`);
+    if (reports.length === 0) throw new DatError(`${operands[0]}: no JSON reports in it (record them with ts-mprof run --peak --format json -o FILE)`);
     if (update) {
       const fresh = asFileError(() => baselineOf(reports, file));
       asFileError(() => updateBaseline(file, fresh));

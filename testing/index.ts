@@ -154,7 +154,16 @@ export function limitMemory(fn: () => unknown, limits: MemoryLimits): unknown {
     kept.push({ report, text: formatText(report), peak });
     log.own += read() - before;
   };
-  const forced = Object.freeze({ backend: 'exact' as const, gc: false, aggregate: false, format: 'text' as const, stream: DISCARD, onReport });
+  // A baseline budgets each line's Peak (testing/baseline.ts says why not the 'exact' increments).
+  const forced = Object.freeze({
+    backend: 'exact' as const,
+    gc: false,
+    aggregate: false,
+    format: 'text' as const,
+    stream: DISCARD,
+    onReport,
+    ...(checked.baseline !== undefined ? { peak: true } : {}),
+  });
   return measureAtProbes(fn, 'exact', forced, (m) => judge(m, checked, kept), log);
 }
 
@@ -182,8 +191,13 @@ function judge(m: ProbeMeasurement, limits: Checked, kept: Kept[]): unknown {
       const diffs = compareBaseline(reports, readBaseline(limits.baseline), limits.baseline, limits.tolerance);
       const failed = diffs.filter((d) => d.failed);
       if (failed.length) {
-        const count = new Set(failed.map((d) => `${d.key}:${d.line}`)).size;
-        lines.push(`${count} line${count === 1 ? '' : 's'} grew against the baseline ${limits.baseline}:\n${describeFailures(diffs, limits.tolerance)}`);
+        const grown = new Set(failed.filter((d) => !d.unknown).map((d) => `${d.key}:${d.line}`)).size;
+        const unknown = new Set(failed.filter((d) => d.unknown).map((d) => d.key)).size;
+        const what = [
+          grown ? `${grown} line${grown === 1 ? '' : 's'} grew against the baseline ${limits.baseline}` : '',
+          unknown ? `${unknown} method${unknown === 1 ? ' is' : 's are'} missing from the baseline ${limits.baseline}` : '',
+        ];
+        lines.push(`${what.filter(Boolean).join('; ')}:\n${describeFailures(diffs, limits.tolerance)}`);
         over.push({ what: 'baseline', actual: failed[0].now ?? 0, expected: failed[0].baseline ?? 0 });
         diff = `Against the baseline (bytes per line, summed over the calls; a line fails beyond ${limits.tolerance.bytes.toLocaleString('en-US')} bytes and ${limits.tolerance.percent}%):\n\n${diffTable(diffs)}\nAs Markdown:\n\n${diffMarkdown(diffs)}\n`;
       }
