@@ -34,7 +34,7 @@ function asFileError<T>(body: () => T): T {
   try {
     return body();
   } catch (error) {
-    if (error instanceof BaselineError) throw new DatError(error.message);
+    if (error instanceof BaselineError) throw new DatError(error.missing ? `${error.message} (write it with --update)` : error.message);
     throw error;
   }
 }

@@ -74,6 +74,8 @@ export interface LineDiff {
 /** A baseline file that cannot be used: its message names the file and what is wrong. */
 export class BaselineError extends Error {
   override name = 'BaselineError';
+  /** The file does not exist: the caller says how to write it. */
+  missing = false;
 }
 
 function keyFile(reportFile: string, baselineFile: string): string {
@@ -143,7 +145,7 @@ export function readBaseline(file: string, missingOk = false): BaselineFile {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && missingOk) return { version: 1, methods: {} };
-    if (code === 'ENOENT') throw new BaselineError(`${file}: no such baseline file (write it by running once with update)`);
+    if (code === 'ENOENT') throw Object.assign(new BaselineError(`${file}: no such baseline file`), { missing: true });
     throw new BaselineError(`${file}: cannot read the baseline: ${(error as Error).message}`);
   }
   let data: unknown;

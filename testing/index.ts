@@ -87,7 +87,8 @@ function checkLimits(fn: unknown, limits: unknown): Checked {
       readBaseline(checked.baseline, checked.update);
     } catch (error) {
       if (!(error instanceof BaselineError)) throw error;
-      throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'baseline': ${error.message}${checked.update ? '' : ` (or set ${UPDATE_VARIABLE}=1)`}`);
+      const how = error.missing ? ` (write it with update: true or ${UPDATE_VARIABLE}=1)` : '';
+      throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'baseline': ${error.message}${how}`);
     }
   }
   if (checked.increment === undefined && checked.peak === undefined && checked.baseline === undefined) {
@@ -199,7 +200,7 @@ function judge(m: ProbeMeasurement, limits: Checked, kept: Kept[]): unknown {
         ];
         lines.push(`${what.filter(Boolean).join('; ')}:\n${describeFailures(diffs, limits.tolerance)}`);
         over.push({ what: 'baseline', actual: failed[0].now ?? 0, expected: failed[0].baseline ?? 0 });
-        diff = `Against the baseline (bytes per line, summed over the calls; a line fails beyond ${limits.tolerance.bytes.toLocaleString('en-US')} bytes and ${limits.tolerance.percent}%):\n\n${diffTable(diffs)}\nAs Markdown:\n\n${diffMarkdown(diffs)}\n`;
+        diff = `Against the baseline (each line's Peak in bytes, summed over the calls; a line fails beyond ${limits.tolerance.bytes.toLocaleString('en-US')} bytes and ${limits.tolerance.percent}%):\n\n${diffTable(diffs)}\nAs Markdown:\n\n${diffMarkdown(diffs)}\n`;
       }
     }
   }
