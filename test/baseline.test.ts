@@ -164,8 +164,8 @@ for (const [name, limits] of Object.entries(cases)) {
   assert.is(out.unknown, `1 AssertionError: limitMemory: 1 method is missing from the baseline other.json: / app.ts: f is not in the baseline (record it with update)`, JSON.stringify(out.unknown));
   assert.is(out.missing, "0 TypeError: ts-memory-profiler: limitMemory: option 'baseline': nothing.json: no such baseline file (write it with update: true or TS_MEMORY_PROFILER_UPDATE_BASELINE=1)");
   assert.match(out.corrupt, /^0 TypeError: ts-memory-profiler: limitMemory: option 'baseline': corrupt\.json: not a ts-memory-profiler baseline: not JSON \(/);
-  assert.match(out.old, /^0 TypeError: .*option 'baseline': old\.json: not a ts-memory-profiler baseline: "version" must be 1, got 2 /);
-  assert.match(out.badLine, /^0 TypeError: .*option 'baseline': bad-line\.json: not a ts-memory-profiler baseline: methods\["a\.ts\|f"\]\.lines\[0\]\.peakBytes must be a number of bytes /);
+  assert.match(out.old, /^0 TypeError: .*option 'baseline': old\.json: not a ts-memory-profiler baseline: "version" must be 1, got 2$/);
+  assert.match(out.badLine, /^0 TypeError: .*option 'baseline': bad-line\.json: not a ts-memory-profiler baseline: methods\["a\.ts\|f"\]\.lines\[0\]\.peakBytes must be a number of bytes$/);
   assert.is(out.empty, `0 TypeError: ts-memory-profiler: limitMemory: option 'baseline' must be a file name, got ""`);
   assert.match(out.bytes, /^0 TypeError: ts-memory-profiler: limitMemory: option 'tolerance\.bytes' must be a number of bytes/);
   assert.is(out.percent, "0 TypeError: ts-memory-profiler: limitMemory: option 'tolerance.percent' must be a number from 0, got -1");
