@@ -270,7 +270,8 @@ export function diffTable(diffs: readonly LineDiff[]): string {
 
 /** The same as a Markdown table, for a pull-request comment. */
 export function diffMarkdown(diffs: readonly LineDiff[]): string {
-  const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, "'");
+  // GFM splits a table row at | before it reads code spans: | is escaped even between backticks.
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/`/g, "'");
   const mark = (d: LineDiff) => (d.unknown ? '🆕' : d.failed ? '❌' : '✅');
   const out = ['| | line | method | baseline peak (bytes) | peak now (bytes) | growth (bytes) | source |', '|---|---|---|---:|---:|---:|---|'];
   for (const d of diffs) {
