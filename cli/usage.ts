@@ -38,7 +38,7 @@ ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COM
 `,
   check: `ts-mprof check --baseline FILE [--update] [--bytes N] [--percent P] [--markdown FILE] [--] reports.jsonl
   Compares each line's Peak in JSON reports (run --peak --format json) with a baseline file: exit 1
-  when a line grew by more than --bytes (default 256 KiB) and --percent (default 10); --markdown
+  when a line grew by more than --bytes (default 512 KiB) and --percent (default 10); --markdown
   also writes the diff as a Markdown table; --update writes the lines into FILE instead.
 `,
   clean: `ts-mprof clean

@@ -100,11 +100,11 @@ test('limitMemory with a baseline: 20 fresh processes never fail against their o
   r = node(dir, 'app.js');
   assert.match(
     r.stdout,
-    /^AssertionError: limitMemory: 1 line grew against the baseline budget\.json:\napp\.ts:12 \(build, `keep\.push\(rows, labels, index, new Float64Array\(131072\)\);`\) grew by \d\.\d MiB \([\d,]+ bytes\), over the tolerance of 0\.3 MiB \(262,144 bytes\) and 10%\n/,
+    /^AssertionError: limitMemory: 1 line grew against the baseline budget\.json:\napp\.ts:12 \(build, `keep\.push\(rows, labels, index, new Float64Array\(131072\)\);`\) grew by \d\.\d MiB \([\d,]+ bytes\), over the tolerance of 0\.5 MiB \(524,288 bytes\) and 10%\n/,
   );
-  // 1 MiB (1,048,576 bytes and the array's object), give or take what V8's optimising tiers move between lines (< 128 KiB).
+  // 1 MiB (1,048,576 bytes and the array's object), give or take what V8's optimising tiers move between lines (303 KB seen under load).
   const growth = Number(/grew by [\d.]+ MiB \(([\d,]+) bytes\)/.exec(r.stdout)![1].replace(/,/g, ''));
-  assert.ok(Math.abs(growth - 2 ** 20) < 2 ** 17, r.stdout);
+  assert.ok(Math.abs(growth - 2 ** 20) < 2 ** 19, r.stdout);
   // The diff as a table and as Markdown: the grown line fails, the others pass.
   assert.match(r.stdout, /\nFAIL +app\.ts:12 +build +[\d,]+ +1,\d{3},\d{3} +\+[\d,]+ +keep\.push\(rows, labels, index, new Float64Array\(131072\)\);\n/);
   assert.match(r.stdout, /\nok +app\.ts:9 +build +4\d\d,\d{3} +4\d\d,\d{3} +[+-]?\d[\d,]* +const rows/);

@@ -8,9 +8,10 @@
  * over fresh processes (README, "Per-line budgets in CI"), 'exact' increments moved by up to ~70 KB
  * between lines from run to run: the code V8's optimising tiers compile on background threads and
  * install at any probe (30/30 runs identical with --no-opt --no-maglev --no-sparkplug). Peak leaves
- * that code out and moved by up to ~90 KB on a line that calls a hot loop (V8's own data of the
- * optimised code), never by more; so the default tolerance is 256 KiB, a quarter of the 1 MB a
- * test must catch. 'heap' and 'rss' increments depend on when the collector runs: never recorded.
+ * that code out and moved by up to ~90 KB on a line that calls a hot loop in 40 quiet runs, and by
+ * 303 KB once while the whole test suite loaded the machine (cause not found yet: V8's work for the
+ * optimised loop, timed by its background threads); so the default tolerance is 512 KiB, half the
+ * 1 MB a test must catch. 'heap' and 'rss' increments depend on when the collector runs: never recorded.
  *
  * A line fails when a figure grew by more than the tolerance in bytes AND by more than the tolerance
  * in percent of its baseline, so neither a few KB of V8's own work on a small line nor a small share
@@ -28,13 +29,13 @@ import type { Report } from '../runtime/types';
 import { describeBytes } from './bytes';
 
 export interface Tolerance {
-  /** Growth in bytes a line may show (default 256 KiB). */
+  /** Growth in bytes a line may show (default 512 KiB). */
   bytes: number;
   /** Growth in percent of the line's baseline it may show (default 10). */
   percent: number;
 }
 
-export const DEFAULT_TOLERANCE: Readonly<Tolerance> = Object.freeze({ bytes: 256 * 1024, percent: 10 });
+export const DEFAULT_TOLERANCE: Readonly<Tolerance> = Object.freeze({ bytes: 512 * 1024, percent: 10 });
 
 export interface BaselineLine {
   line: number;
