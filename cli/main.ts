@@ -7,6 +7,7 @@
  *   ts-mprof run --timeline [...] -- COMMAND...     cli/timeline.ts
  *   ts-mprof plot | list | peak | clean             cli/plot.ts, cli/recordings.ts
  *   ts-mprof html reports.jsonl -o report.html      cli/html.ts
+ *   ts-mprof check --baseline FILE reports.jsonl    cli/check.ts
  *
  * Bad arguments throw a UsageError: the message and the usage go to stderr, exit code 2.
  */
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, () => Command> = {
   peak: () => require('./recordings').peak,
   clean: () => require('./recordings').clean,
   html: () => require('./html').main,
+  check: () => require('./check').main,
 };
 
 /** `run --timeline ... -- COMMAND` records memory over time; plain `run` profiles a TypeScript program. */

@@ -36,6 +36,11 @@ ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COM
   Writes an HTML report (one file, no network) of JSON reports (--format json): per method, its
   source with a bar per figure, sortable columns, links to the profiled methods a line calls.
 `,
+  check: `ts-mprof check --baseline FILE [--update] [--bytes N] [--percent P] [--markdown FILE] [--] reports.jsonl
+  Compares each line's Peak in JSON reports (run --peak --format json) with a baseline file: exit 1
+  when a line grew by more than --bytes (default 512 KiB) and --percent (default 10); --markdown
+  also writes the diff as a Markdown table; --update writes the lines into FILE instead.
+`,
   clean: `ts-mprof clean
   Removes the recordings (mprofile_*.dat) in the current directory.
 `,
