@@ -17,14 +17,15 @@
  *   list, built by a callback on that line) is caught at 80% of its size or more, for about
  *   log(n)/log(1.25) collections: 62 for a million probes.
  *
- * A collection is two full ones, as in 'exact' (readings.ts): the second releases the memory of
- * ArrayBuffers the first freed, and temporaries V8 itself still pointed at during the first.
+ * A collection is readings.ts's liveBytes, as in 'exact': the optimizing compilers' background jobs
+ * finished first (one in flight holds memory that is nobody's), two full collections (the second
+ * releases the memory of ArrayBuffers the first freed, and temporaries V8 itself still pointed at
+ * during the first), and V8's code and bytecode left out.
  *
  * All state is numbers in typed arrays: the probe path allocates nothing here but what V8's
  * unoptimised code boxes.
  */
-import { getHeapCodeStatistics } from 'v8';
-import { exposeGc, heapReading, holdBytecode } from './readings';
+import { liveBytes, settleReady } from './readings';
 
 /**
  * In-run collections come each time the run's probes have grown by half while the live memory
@@ -58,27 +59,18 @@ export class PeakTracker {
   private most = 0;
   /** Collections made for this call (reported in the docs' cost figures, and tested). */
   collections = 0;
-  private readonly gc = exposeGc();
 
   constructor(lines: number) {
-    holdBytecode();
+    settleReady();
     this.peaks = new Float64Array(lines).fill(-1);
     this.runs = new Float64Array(lines);
     this.stack[SLOT] = -1;
   }
 
-  /**
-   * Live bytes now: two full collections, a reading,
-   * less V8's code and bytecode (what it compiles as a line first runs or gets hot, and drops again:
-   * up to a few hundred KB that come and go with no relation to the line's data).
-   */
+  /** Live bytes now (readings.ts's liveBytes: compilers' jobs finished, two full collections, code left out). */
   private collect(): number {
-    this.gc();
-    this.gc();
     this.collections++;
-    const live = heapReading();
-    const code = getHeapCodeStatistics();
-    return live - code.code_and_metadata_size - code.bytecode_and_metadata_size;
+    return liveBytes();
   }
 
   /** The entry: a collection, the base of the call's own peak (the `@profile` row). */

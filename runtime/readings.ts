@@ -5,11 +5,11 @@
  * - 'heap': V8 used heap + external memory (ArrayBuffers, Buffers), ~190 ns: see heapReader below.
  * - 'rss': the process's resident memory, like memory_profiler's default: a pre-opened
  *   /proc/self/statm read where it exists (~1.5-2.5 µs), process.memoryUsage.rss() elsewhere (~8 µs).
- * - 'exact': a full garbage collection, then the heap reading: retained bytes, the same from run to
- *   run; milliseconds per reading.
+ * - 'exact': full garbage collections, then what is live (liveBytes below): retained bytes, the same
+ *   from run to run; milliseconds per reading.
  */
 import * as fs from 'fs';
-import { getHeapStatistics, setFlagsFromString } from 'v8';
+import { getHeapCodeStatistics, getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 
 export type Backend = 'heap' | 'rss' | 'exact';
@@ -206,18 +206,74 @@ export function exposeGc(): Gc {
   return exposedGc;
 }
 
+let finishing: (() => void) | undefined;
+
 /**
- * Two full collections: V8 releases a freed ArrayBuffer's memory (Buffers, typed arrays) when its
- * sweeping ends, which the next collection waits for, and a temporary V8 itself still points at
- * during a collection (the array `join` worked on) is freed by the next one. Without the second, a
- * `buf = null` line read -0.0 and the line after it -10 MiB, and a join line 8 MB too much. (A minor
- * collection as the second one does the former, but makes the next reading ~170 KB higher every
- * other time.)
+ * V8's `%FinalizeOptimization()`: waits for the optimizing compilers' background jobs (TurboFan, and
+ * Maglev on Node 22+) and installs what they made, as the main thread would at its next check. A job
+ * in flight during a collection holds up to ~250 KB that is neither the program's nor V8's code yet,
+ * gone a collection or two later: without this, the seed's list line (80 KB at 1e4) read 12%-347% of
+ * its size and below the generator's line in 2 of 20 fresh processes (Node 20); with it, 113%-127%,
+ * and `--no-concurrent-recompilation` gives the same figures. Made like exposeGc, from source parsed
+ * with natives syntax on; a no-op where the V8 refuses it.
  */
+function finishCompiling(): () => void {
+  if (finishing) return finishing;
+  try {
+    setFlagsFromString('--allow-natives-syntax');
+    finishing = runInNewContext('(function finishCompiling() { %FinalizeOptimization(); })') as () => void;
+    finishing();
+  } catch {
+    finishing = () => {};
+  } finally {
+    setFlagsFromString('--no-allow-natives-syntax');
+  }
+  return finishing;
+}
+
+/**
+ * Live bytes, for the modes that collect ('exact', `peak: true`): the optimizing compilers' jobs
+ * finished, two full collections, then the used heap plus external memory, less V8's compiled code
+ * and bytecode.
+ *
+ * - Two collections: V8 releases a freed ArrayBuffer's memory (Buffers, typed arrays) when its
+ *   sweeping ends, which the next collection waits for, and a temporary V8 itself still points at
+ *   during a collection (the array `join` worked on) is freed by the next one. Without the second, a
+ *   `buf = null` line read -0.0 and the line after it -10 MiB, and a join line 8 MB too much.
+ * - The used heap is the lower of getHeapStatistics().used_heap_size and the sum of
+ *   getHeapSpaceStatistics()' used sizes, read together. Each over-counts now and then right after
+ *   the collections, by a few hundred KB that are gone at the next reading: used_heap_size on Node
+ *   24 and 26 (130-430 KB; a generator line read 0.4 MiB of Peak for nothing, 1 run in 8), the
+ *   spaces' sum on Node 20 (~148 KB every other reading: 'exact' lines that allocate nothing read
+ *   +-145 KB in turn).
+ * - Less code and bytecode (getHeapCodeStatistics, ~0.4 ms): what V8 compiles as a line first runs
+ *   or gets hot, and drops again, up to a few hundred KB with no relation to the line's data. They
+ *   are in old space on Node 20 and in code and trusted spaces from 22 on; the statistics count
+ *   them wherever they are.
+ *
+ * The one function for "live bytes after full collections": 'exact' reads with it, the Peak column
+ * collects with it, and any other figure that needs settled memory should call it.
+ */
+export function liveBytes(): number {
+  finishing!();
+  exposedGc!();
+  exposedGc!();
+  const heap = getHeapStatistics();
+  let spaces = 0;
+  for (const space of getHeapSpaceStatistics()) spaces += space.space_used_size;
+  const code = getHeapCodeStatistics();
+  return Math.min(heap.used_heap_size, spaces) + heap.external_memory - code.code_and_metadata_size - code.bytecode_and_metadata_size;
+}
+
+/** Makes liveBytes ready (call it before the first): the gc, the compilers' finisher, no bytecode flushing. */
+export function settleReady(): void {
+  holdBytecode();
+  exposeGc();
+  finishCompiling();
+}
+
 export function exactReading(): number {
-  exposedGc!();
-  exposedGc!();
-  return heapReading();
+  return liveBytes();
 }
 
 let holding = false;
@@ -237,9 +293,7 @@ export function holdBytecode(): void {
 export function readerFor(backend: Backend): () => number {
   if (backend === 'rss') return rssReading;
   if (backend === 'exact') {
-    holdBytecode();
-    exposeGc();
-    heapReader();
+    settleReady();
     return exactReading;
   }
   return heapReader();

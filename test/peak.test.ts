@@ -50,9 +50,16 @@ export function main() {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (o?: object) => void;
   const live = () => { gc(); gc(); gc({ type: 'minor' }); const h = getHeapStatistics(); return h.used_heap_size + h.external_memory; };
-  const before = live();
-  keep = Array.from({ length: 100000 }, (_, x) => x * x);
-  return live() - before;
+  // Median of 5: on Node 20 two readings like these differ by ~175 KB now and then (V8's own
+  // accounting, the same with no profiler loaded), a 0.08 MiB list at 1e4 read 0.25 MiB in 6 of 20.
+  const sizes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    keep = null;
+    const before = live();
+    keep = Array.from({ length: 100000 }, (_, x) => x * x);
+    sizes.push(live() - before);
+  }
+  return sizes.sort((x, y) => x - y)[2];
 }
 `;
 
@@ -74,6 +81,50 @@ test("the seed's question: the list line's Peak is above the generator line's, a
   // necessarily the list line's Peak: that one is above the line's start, which a collection of the
   // generator's garbage can put below the entry.)
   assert.ok(row(report, 10).peakBytes! >= 0.5 * listSize, `the call's Peak ${row(report, 10).peakBytes}, the list ${listSize}`);
+});
+
+const FRESH = 20;
+
+test(`the seed's question at 1e4 (a 0.08 MiB list, the smallest of issue 13's limits), over ${FRESH} fresh processes: the list line's Peak above the generator line's in at least ${FRESH - 1}, and within 50%-200% of the list's live size`, () => {
+  const compiled = compile(SEED.replace('myTestFunction(100000)', 'myTestFunction(10000)'));
+  // The list's live size: 10,000 small integers, an 80,016-byte elements store and a 32-byte array,
+  // as a heap snapshot shows it. (Measured with collections around it, in this process or a fresh
+  // one, it reads 80 KB most times, but 173 KB, 255 KB or -145 KB now and then on Node 20: V8's own
+  // accounting, with no profiler loaded too, too unsteady to judge a 0.08 MiB figure by.)
+  const listSize = 80_048;
+  const seen: string[] = [];
+  let above = 0;
+  let within = 0;
+  for (let i = 0; i < FRESH; i++) {
+    const { reports } = runInChild(compiled);
+    const generator = row(reports[0], 13).peakBytes!;
+    const list = row(reports[0], 15).peakBytes!;
+    if (list > generator) above++;
+    if (list >= 0.5 * listSize && list <= 2 * listSize) within++;
+    seen.push(`${generator}/${list}`);
+  }
+  // Before readings.ts's liveBytes finished the compilers' jobs: 18/20 above, 12%-347% (Node 20).
+  assert.ok(above >= FRESH - 1, `list above generator in ${above}/${FRESH}: generator/list ${seen.join(', ')}`);
+  assert.ok(within >= FRESH - 1, `list within 50%-200% of ${listSize} in ${within}/${FRESH}: generator/list ${seen.join(', ')}`);
+});
+
+test(`'exact', first call in ${FRESH} fresh processes: an 8,000,048-byte array's line within 1% of it in every one`, () => {
+  const compiled = compile(`import { profile } from 'ts-memory-profiler';
+class T {
+  @profile({ backend: 'exact' })
+  run(): number {
+    const a = new Array(1e6).fill(1);
+    return a.length;
+  }
+}
+export function main() {
+  return new T().run();
+}
+`);
+  const seen: number[] = [];
+  for (let i = 0; i < FRESH; i++) seen.push(row(runInChild(compiled).reports[0], 5).incrementBytes!);
+  // Issue 13: 7,915,928 and 7,916,504 (-1.05%) in 2 of 8 processes, before liveBytes.
+  for (const bytes of seen) assert.ok(Math.abs(bytes - 8_000_048) <= 80_000, `Increments ${seen.join(', ')}`);
 });
 
 const NESTED = `import { profile } from 'ts-memory-profiler';
@@ -140,7 +191,10 @@ export function main() {
   // Mem usage, Increment, Occurrences, then Peak: 8,000,048 bytes, 7.6 MiB. The Increment is the
   // 'heap' reading's, which a collection inside the line can lower (7.5 MiB once in 30 runs on a
   // loaded machine: README, Garbage collection and the heap reading); the Peak is this test's subject.
-  assert.match(allocation, /^ {5}5 +[\d.]+ MiB +7\.[4-6] MiB +1 +7\.6 MiB +const a/);
+  // 7.8 MiB in 2 of 2 runs since liveBytes finishes the compilers' background jobs before collecting:
+  // the code they made in this first call lands in the heap reading that closes the line (the Peak
+  // leaves code out).
+  assert.match(allocation, /^ {5}5 +[\d.]+ MiB +7\.[4-8] MiB +1 +7\.6 MiB +const a/, allocation);
   const never = lines.find((l) => l.includes('return 0;'))!;
   assert.is(never, `     7${' '.repeat(54)}      return 0;`);
 });
