@@ -14,9 +14,9 @@
  * The measurements go to a JSON file (every field of every report line kept, so new fields cost
  * nothing), and the markdown is made from that file alone: `--from FILE.json` re-renders it.
  *
- * Usage: node bench/accuracy.js [--runs N] [--calls N] [--seed-runs N] [--python-runs N]
+ * Usage: node bench/accuracy.js [--runs N] [--truth-runs N] [--calls N] [--seed-runs N] [--python-runs N]
  *          [--nodes 20,22,24,26] [--jobs N] [--exact-budget SECONDS] [--timeout SECONDS]
- *          [--json FILE] [--md FILE|-] [--from FILE.json] [--no-build]
+ *          [--json FILE] [--md FILE|-] [--from FILE.json [--truth-only]] [--no-build]
  */
 'use strict';
 const { execFileSync, spawn } = require('child_process');
@@ -45,6 +45,8 @@ const OUT = path.resolve(ROOT, arg('--dir', path.join('.tmp', 'accuracy')));
 const OPTS = {
   /** Fresh processes per cell: each gives one first call and `calls - 1` warm calls. */
   runs: int('--runs', 2),
+  /** Processes per truth: cheap (no profiler at work), and the truth has noise of its own. */
+  truthRuns: Math.max(1, int('--truth-runs', 5)),
   calls: Math.max(1, int('--calls', 2)),
   /** Fresh processes per limit for the seed's question (list line's Peak above the generator's?). */
   seedRuns: int('--seed-runs', 2),
@@ -286,10 +288,16 @@ async function pool(tasks, jobs) {
 }
 
 const MAIN = () => path.join(OUT, 'out', 'main.js');
+/**
+ * The truth's processes: gc() for its collections, and no bytecode flushing: V8 throws away the
+ * bytecode of functions unused over a few full collections, and the profiler's module code loaded
+ * at start-up could go during the measured window (read as up to 0.1 MB freed).
+ */
+const TRUTH_FLAGS = ['--expose-gc', '--no-flush-bytecode'];
 
 /** Every figure for one Node version: raw samples, nothing summarised. */
 async function measureVersion(node) {
-  const r = { node: node.version, truth: {}, cells: {}, seedQuestion: {}, listSizes: {}, exact: null };
+  const r = { node: node.version, truthFlags: TRUTH_FLAGS, truth: {}, cells: {}, seedQuestion: {}, listSizes: {}, exact: null };
   const t0 = Date.now();
   // What one pass of a loop costs under 'exact', and so which loops it can be run on.
   const cal = await runOne(node.bin, [MAIN(), 'calibrate', 'calib', JSON.stringify({ backend: 'exact' })]);
@@ -304,7 +312,7 @@ async function measureVersion(node) {
   const items = [...WORKLOADS.map((w) => ({ name: w.name, passes: w.passes })), { name: 'seed', passes: SEED_PASSES }];
   for (const it of [...WORKLOADS.map((w) => w.name), 'list']) {
     r.truth[it] = [];
-    for (let i = 0; i < OPTS.runs; i++) put(async () => r.truth[it].push(await runOne(node.bin, ['--expose-gc', MAIN(), 'measure', it, '{}', '1', String(SEED_LIMIT)])));
+    for (let i = 0; i < OPTS.truthRuns; i++) put(async () => r.truth[it].push(await runOne(node.bin, [...TRUTH_FLAGS, MAIN(), 'measure', it, '{}', '1', String(SEED_LIMIT)])));
   }
   for (const c of CONFIGS) {
     r.cells[c.key] = {};
@@ -328,7 +336,7 @@ async function measureVersion(node) {
       r.seedQuestion[limit] = [];
       r.listSizes[limit] = [];
       for (let i = 0; i < OPTS.seedRuns; i++) put(async () => r.seedQuestion[limit].push(await runOne(node.bin, [MAIN(), 'profile', 'seed', '{"peak":true}', '1', String(limit)])));
-      for (let i = 0; i < Math.min(3, OPTS.runs || 1); i++) put(async () => r.listSizes[limit].push(await runOne(node.bin, ['--expose-gc', MAIN(), 'measure', 'list', '{}', '1', String(limit)])));
+      for (let i = 0; i < Math.min(3, OPTS.runs || 1); i++) put(async () => r.listSizes[limit].push(await runOne(node.bin, [...TRUTH_FLAGS, MAIN(), 'measure', 'list', '{}', '1', String(limit)])));
     }
   }
   await pool(tasks, OPTS.jobs);
@@ -392,6 +400,12 @@ const truthOf = (samples) => {
   const ok = (samples ?? []).filter((s) => !s.error && Number.isFinite(s.bytes)).map((s) => s.bytes);
   return ok.length ? median(ok) : null;
 };
+/** The truth's median, and its own range when its runs differ by 0.01 MiB or more. */
+const truthText = (samples) => {
+  const ok = samples.filter((s) => !s.error && Number.isFinite(s.bytes)).map((s) => s.bytes);
+  const spread = Math.max(...ok) - Math.min(...ok) >= 0.01 * 2 ** 20;
+  return mib(median(ok)) + (spread ? ` [${mib(Math.min(...ok))}, ${mib(Math.max(...ok))}]` : '');
+};
 /** A cell's samples of one mark: first calls and warm calls, the figure's field of each. */
 function samples(cell, mark, field) {
   const first = [];
@@ -416,7 +430,7 @@ function cellText(cell, mark, field, fmt, which) {
 }
 
 function versionSection(r, opts) {
-  const lines = [`### Node ${r.node}`, ''];
+  const lines = [`### Node ${r.node}`, '', `Measured in ${fmtDuration(r.seconds)}.`, ''];
   for (const which of ['first', 'warm']) {
     lines.push(
       which === 'first'
@@ -424,12 +438,12 @@ function versionSection(r, opts) {
         : `**Warm calls** (${opts.calls > 2 ? `calls 2–${opts.calls}` : 'the second call'} of each process): % error against the retained bytes, median [min, max] (samples).`,
       '',
     );
-    lines.push(`| statement | retained (MiB) | ${CONFIGS.map((c) => c.title).join(' | ')} |`);
+    lines.push(`| statement | retained, MiB (median [min, max]) | ${CONFIGS.map((c) => c.title).join(' | ')} |`);
     lines.push(`|---|---|${CONFIGS.map(() => '---').join('|')}|`);
     for (const w of WORKLOADS) {
       const truth = truthOf(r.truth[w.name]);
       const cells = CONFIGS.map((c) => (truth ? cellText(r.cells[c.key]?.[w.name], 'measured', c.field, (xs) => fmtPct(xs.map((x) => pct(x, truth))), which) : 'no retained size'));
-      lines.push(`| ${w.what} | ${truth == null ? '–' : mib(truth)} | ${cells.join(' | ')} |`);
+      lines.push(`| ${w.what} | ${truth == null ? '–' : truthText(r.truth[w.name])} | ${cells.join(' | ')} |`);
     }
     lines.push('');
   }
@@ -529,7 +543,7 @@ function pythonSection(p, opts) {
   if (!p) return 'Not measured in this run (`--python-runs 0`).\n';
   if (p.skipped) return `Not measured: ${p.skipped}.\n`;
   const lines = [
-    `memory_profiler ${p.memoryProfiler} (its default backend, the RSS), Python ${p.python}, \`/usr/bin/python3 bench/python/equivalents.py\`: each statement's Increment against the bytes it retains by \`tracemalloc\` (CPython frees temporaries at once, so what a call leaves traced is what it retains), % error, median [min, max] (samples); ${opts.pythonRuns} fresh processes, ${opts.calls} calls each.`,
+    `memory_profiler ${p.memoryProfiler} (its default backend, the RSS), Python ${p.python}, \`/usr/bin/python3 bench/python/equivalents.py\`: each statement's Increment against the bytes it retains by \`tracemalloc\` (CPython frees temporaries at once, so what a call leaves traced is what it retains), % error, median [min, max] (samples); ${opts.pythonRuns} fresh processes, ${opts.calls} calls each (${fmtDuration(p.seconds)}). Python's structures are not JavaScript's (a list of ints holds an object per int, a str of ASCII is 1 byte a character): compare the errors, not the sizes.`,
     '',
   ];
   lines.push('| statement | Python | retained (tracemalloc, MiB) | peak while it ran (tracemalloc, MiB) | memory_profiler Increment, first call | memory_profiler Increment, warm calls |');
@@ -570,7 +584,7 @@ const INTRO = (all) => {
 Made by \`node bench/accuracy.js\` (it builds the package and the workloads first, measures, and
 writes this file; \`--md -\` prints it instead). This run: \`${all.command}\`, ${fmtDuration(all.seconds)} on
 ${all.machine}, at commit \`${all.commit}\`${all.dirty ? ' (with uncommitted changes)' : ''} (the profiler's code as of \`${all.codeCommit ?? '?'}\`), ${all.date}.
-Options: \`--runs N\` fresh processes per cell (this run ${o.runs}), \`--calls N\` calls in each
+Options: \`--runs N\` fresh processes per cell (this run ${o.runs}), \`--truth-runs N\` per truth (${o.truthRuns ?? o.runs}), \`--calls N\` calls in each
 (${o.calls}: the first is the *first call* figure, the others the *warm calls*), \`--seed-runs N\`
 processes per limit for the seed's question (${o.seedRuns}), \`--python-runs N\` (${o.pythonRuns}),
 \`--nodes 20,22,24,26\`, \`--jobs N\` processes at once (${o.jobs}), \`--exact-budget S\`: 'exact' is run
@@ -582,9 +596,19 @@ system \`node\`; 22, 24 and 26 come from \`scripts/node-versions.sh install 22 2
 **The truth.** For each statement, the bytes it retains, measured independently: the same statement
 unprofiled, in a function of its own called between two full collections and a minor one
 (\`--expose-gc\`; the minor one finishes releasing freed \`ArrayBuffer\`s) before and after, V8's used
-heap plus external memory, in a process of its own, median of ${o.runs}; the function is called once
-before, so that its compiled code (0.1–0.3 MB on a first call) is not counted. Temporaries are gone by then:
-the \`join\` line retains its 1 MB string, not the 8 MB array it was made from.
+heap plus external memory, in a process of its own, median [min, max] of ${o.truthRuns ?? o.runs}; the function is
+called once before, so that its compiled code (0.1–0.3 MB on a first call) is not counted.
+Temporaries are gone by then: the \`join\` line retains its 1 MB string, not the 8 MB array it was
+made from. ${
+    Object.values(all.versions).every((r) => r.skipped || r.truthFlags?.includes('--no-flush-bytecode'))
+      ? 'Bytecode flushing is off in these processes (\`--no-flush-bytecode\`: V8 would drop the\nbytecode of start-up code gone unused during the window).'
+      : 'In this run bytecode flushing was on in these processes: V8 can drop the bytecode of start-up\ncode gone unused during the window (later runs pass \`--no-flush-bytecode\`).'
+  } The truth still moves from process to
+process by up to ~0.15 MB either way (a 10,000,000-byte Buffer read 9,833,040 to 10,115,296 B in
+ten processes: V8's own heap changing in the window), hence its range in the tables: an error
+within ±2% of a few-MB statement is within the truth's own noise.${
+    Object.values(all.versions).some((r) => r.truthRemeasured) ? ` The truths of this run were measured again after it (\`--truth-only --from\`, ${Object.values(all.versions).find((r) => r.truthRemeasured).truthRemeasured}).` : ''
+  }
 
 **The figures**, each the marked line's, \`100 × (figure − retained) / retained\`:
 
@@ -597,8 +621,8 @@ the \`join\` line retains its 1 MB string, not the 8 MB array it was made from.
 - **\`gc: true\` Allocated**: what the line allocated, garbage collected meanwhile included; above
   the retained size wherever the statement makes garbage (\`join\`: its array; pushes: the arrays they
   outgrow; \`Map\`: its rehashes and the key strings' temporaries).
-- **rss** reads pages touched: an untouched \`Buffer.alloc\` or typed array reads about −100%, as it
-  would in memory_profiler; memory the allocator keeps after a collection is not given back at once.
+- **rss** reads pages touched: a \`Buffer.alloc\` or typed array whose zeroed pages were never
+  written reads about −100%; memory the allocator keeps after a collection is not given back at once.
 
 A first call is the case a user meets first: it includes V8 compiling the method and its callbacks.
 Warm calls follow other calls in the same process: garbage left by the earlier calls (and what the
@@ -620,14 +644,44 @@ function render(all) {
   parts.push(
     sq.length
       ? `Is the list line's Peak above the generator line's, and near the list's live size (measured as above, median of ${Math.min(3, all.options.runs || 1)})? \`examples/generators.ts\`'s method, ${all.options.seedRuns} fresh processes per limit.\n\n` + sq.join('\n')
-      : 'Not measured in this run (`--seed-runs 0`).\n',
+      : `Not measured in this run${all.options.seedRuns ? '' : ' (`--seed-runs 0`)'}.\n`,
   );
   parts.push('## memory_profiler on the Python equivalents', '');
   parts.push(pythonSection(all.python, all.options));
   return parts.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
+/** `--truth-only --from FILE.json`: measures the truths again (this script's way) into FILE.json's figures. */
+async function remeasureTruths(all) {
+  build();
+  for (const [major, r] of Object.entries(all.versions)) {
+    if (r.skipped) continue;
+    const node = nodeFor(major);
+    if (!node) throw new Error(`no Node ${major} to measure the truths with`);
+    const tasks = [];
+    for (const it of Object.keys(r.truth)) {
+      r.truth[it] = [];
+      for (let i = 0; i < OPTS.truthRuns; i++) tasks.push(async () => r.truth[it].push(await runOne(node.bin, [...TRUTH_FLAGS, MAIN(), 'measure', it, '{}', '1', String(SEED_LIMIT)])));
+    }
+    for (const limit of Object.keys(r.listSizes ?? {})) {
+      r.listSizes[limit] = [];
+      for (let i = 0; i < Math.min(3, OPTS.runs || 1); i++) tasks.push(async () => r.listSizes[limit].push(await runOne(node.bin, [...TRUTH_FLAGS, MAIN(), 'measure', 'list', '{}', '1', String(limit)])));
+    }
+    process.stderr.write(`Node ${node.version}: the truths\n`);
+    await pool(tasks, OPTS.jobs);
+    r.truthFlags = TRUTH_FLAGS;
+    r.truthRemeasured = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  }
+}
+
 async function main() {
+  if (FROM && flag('--truth-only')) {
+    const all = JSON.parse(fs.readFileSync(path.resolve(FROM), 'utf8'));
+    await remeasureTruths(all);
+    fs.writeFileSync(JSON_FILE, JSON.stringify(all, null, 1));
+    write(render(all));
+    return;
+  }
   if (FROM) {
     write(render(JSON.parse(fs.readFileSync(path.resolve(FROM), 'utf8'))));
     return;
