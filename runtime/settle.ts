@@ -1,0 +1,182 @@
+/**
+ * The default backend's collections ('heap', no `gc`, no `peak`): full collections spent where a
+ * call's own time pays for them, so that an Increment counts what a line retains rather than what
+ * happened to be garbage, or to be collected, while it ran.
+ *
+ * Without them, a heap reading holds every piece of garbage not yet collected, and a collection that
+ * V8 starts inside a line frees whatever was garbage then, made by earlier lines or earlier calls: a
+ * `JSON.parse` line read -9.5 MiB where it retains 11.4 MB, a line pushing 1e6 numbers read twice
+ * its array (the backing stores it outgrew), a warm call's loop -4x its size.
+ *
+ * - **At the entry** (before the entry reading): a collection in a method's first call, always;
+ *   in later calls when the bank (10% of the profiled calls' own time, less what collections took)
+ *   covers it. Garbage of earlier calls (what the previous call returned and its caller dropped,
+ *   which no growth of the heap shows) is then gone before the call's first line, and V8 has room
+ *   before it collects on its own.
+ * - **At a probe** (rare path): the probe compares its reading with `frame.settleAt`, GROWTH above
+ *   the last settled reading (one compare, no clock in the common case). Above it, a collection when
+ *   the call's own elapsed time allows: 10% of it (plus the bank) at a line's first run in the call,
+ *   5% at a line that ran before (a loop's passes), so a loop leaves room for the line after it.
+ *   Refused, the threshold moves GROWTH above the reading. The collection closes the interval it ran
+ *   in: that line's Increment is then settled, its own garbage (a `join`'s 8 MB array) left out.
+ *
+ * A collection is two full ones, as in 'exact' (readings.ts): the second releases the memory of
+ * ArrayBuffers the first freed, and temporaries V8 itself still pointed at during the first. Its cost
+ * is estimated from the last one's, per byte of heap.
+ *
+ * Every collection is counted on the line whose interval it ran in (the entry's on the `@profile`
+ * row): the report marks those lines (report.ts).
+ */
+import type { Frame } from './frame';
+import { exposeGc, heapReading } from './readings';
+
+/** Heap growth since the last settled reading at which a probe considers a collection. */
+export const GROWTH = 1024 * 1024;
+/** Share of a call's elapsed time collections may take, at a line's first run in the call. */
+const SHARE = 0.1;
+/** The same at a line that ran before in this call (a loop's passes): the rest is for the lines after. */
+const REPEAT_SHARE = 0.05;
+/** The most the bank keeps (ms): quiet calls do not save up for a burst of collections. */
+const BANK_CAP = 100;
+
+// Layout of Frame.stats (frame.ts): the occurrences slot of a line.
+const OCC = 2;
+
+/** Milliseconds of collection the profiled calls' own time has paid for and not spent (may be < 0). */
+let bank = 0;
+/** Cost of a collection per byte of heap, from the last one (ms/B): ~1 ms per MB to start with. */
+let msPerByte = 1e-6;
+/** The heap reading right after the last collection made here, in any call. */
+let settledLevel = 0;
+/** Collections made here, in this process. */
+let made = 0;
+/** Methods (their sites) that had a profiled call: the first one always collects at its entry. */
+const called = new WeakSet<object>();
+
+/** Per call: its clock and what its collections took. One per frame that settles. */
+export class CallClock {
+  /** performance.now() at the call's entry. */
+  start = 0;
+  /** Milliseconds its collections took. */
+  spent = 0;
+  /** Per line index: collections that ran in the line's intervals; null until the first. */
+  marks: Float64Array | null = null;
+}
+
+/** Collections made by the profiler in this process ('heap' default backend; for tests and docs). */
+export function settleCollections(): number {
+  return made;
+}
+
+const DEBUG = !!process.env.MPROF_SETTLE_DEBUG;
+
+/** What a collection would cost now: per byte of what the last one kept (what is live grows slowly). */
+function estimate(heap: number): number {
+  return Math.min(heap, settledLevel > 0 ? settledLevel : heap) * msPerByte;
+}
+
+/** Two full collections; returns the heap reading after them, and learns their cost. */
+function collect(clock: CallClock): number {
+  const gc = exposeGc();
+  const before = heapReading();
+  const t = performance.now();
+  gc();
+  gc();
+  const took = performance.now() - t;
+  clock.spent += took;
+  made++;
+  settledLevel = heapReading();
+  // Marking is most of a full collection's cost, and it visits what is live: per byte kept. Down at
+  // once, up slowly: one collection slowed by a busy machine should not stop the next ones.
+  if (settledLevel > 0) {
+    const rate = took / settledLevel;
+    msPerByte = rate < msPerByte ? rate : 0.75 * msPerByte + 0.25 * rate;
+  }
+  if (DEBUG) process.stderr.write(`settle: ${took.toFixed(2)} ms, ${(before / 1e6).toFixed(2)} -> ${(settledLevel / 1e6).toFixed(2)} MB, bank ${bank.toFixed(2)}\n`);
+  return settledLevel;
+}
+
+function mark(frame: Frame, clock: CallClock, index: number): void {
+  if (clock.marks === null) clock.marks = new Float64Array(frame.stats.length / 3);
+  if (index >= 0 && index < clock.marks.length) clock.marks[index]++;
+}
+
+/**
+ * The call's entry, before its entry reading: a collection in the method's first call, or when the
+ * heap grew since the last one and the bank covers it. Returns true when it collected.
+ */
+export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number): boolean {
+  clock.spent = 0;
+  clock.marks = null;
+  const site = frame.site;
+  const first = site !== null && !called.has(site);
+  if (first) called.add(site);
+  const raw = heapReading();
+  let collected = false;
+  if (first || bank >= estimate(raw)) {
+    const after = collect(clock);
+    // A first call's collection is the method's, not the call's: the bank pays for it, and the
+    // call's own time stays for its lines.
+    if (first) {
+      bank -= clock.spent;
+      clock.spent = 0;
+    }
+    mark(frame, clock, entryIndex);
+    frame.settleAt = after + GROWTH;
+    collected = true;
+  } else {
+    if (DEBUG) process.stderr.write(`settle refused at entry: est ${estimate(raw).toFixed(2)} bank ${bank.toFixed(2)}\n`);
+    frame.settleAt = Math.max(raw, settledLevel) + GROWTH;
+  }
+  clock.start = performance.now();
+  return collected;
+}
+
+/**
+ * The probe's rare path: its reading is above `frame.settleAt`. `slot` is the starting line's index
+ * into `frame.stats` (its occurrences not counted yet). Collects when the call's time allows; the
+ * collection is in the interval of the line whose work is ending (`frame.cur`). Returns true when it
+ * collected (the probe then reads again).
+ */
+export function settleAtProbe(frame: Frame, slot: number): boolean {
+  const clock = frame.clock;
+  if (clock === null) {
+    frame.settleAt = Infinity;
+    return false;
+  }
+  const raw = heapReading();
+  const now = performance.now();
+  const elapsed = now - clock.start;
+  const firstRun = frame.stats[slot + OCC] === 0;
+  const allowed = firstRun ? SHARE * elapsed + Math.max(0, bank) : REPEAT_SHARE * elapsed;
+  if (clock.spent + estimate(raw) > allowed) {
+    if (DEBUG) process.stderr.write(`settle refused at probe: est ${estimate(raw).toFixed(2)} allowed ${allowed.toFixed(2)} spent ${clock.spent.toFixed(2)}\n`);
+    frame.settleAt = raw + GROWTH;
+    return false;
+  }
+  const after = collect(clock);
+  mark(frame, clock, frame.cur / 3);
+  frame.settleAt = after + GROWTH;
+  return true;
+}
+
+/**
+ * The exit reading is above `frame.settleAt`: the last line's interval closes with a collection
+ * when the call's time (or the bank) allows. Returns true when it collected.
+ */
+export function settleAtExit(frame: Frame): boolean {
+  const clock = frame.clock;
+  if (clock === null) return false;
+  const raw = heapReading();
+  const elapsed = performance.now() - clock.start;
+  if (clock.spent + estimate(raw) > SHARE * elapsed + Math.max(0, bank)) return false;
+  collect(clock);
+  mark(frame, clock, frame.cur / 3);
+  return true;
+}
+
+/** The call ended: what its time paid for and its collections did not spend goes to the bank. */
+export function settleDone(clock: CallClock): void {
+  const elapsed = performance.now() - clock.start;
+  bank = Math.min(BANK_CAP, bank + SHARE * elapsed - clock.spent);
+}
