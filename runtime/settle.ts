@@ -14,11 +14,12 @@
  *   which no growth of the heap shows) is then gone before the call's first line, and V8 has room
  *   before it collects on its own.
  * - **At a probe** (rare path): the probe compares its reading with `frame.settleAt`, GROWTH above
- *   the last settled reading (one compare, no clock in the common case). Above it, a collection when
- *   the call's own elapsed time allows: 10% of it (plus the bank) at a line's first run in the call,
- *   5% at a line that ran before (a loop's passes), so a loop leaves room for the line after it.
- *   Refused, the threshold moves GROWTH above the reading. The collection closes the interval it ran
- *   in: that line's Increment is then settled, its own garbage (a `join`'s 8 MB array) left out.
+ *   the last settled reading (one compare, no clock in the common case). Above it, at a line's first
+ *   run in the call (the line after a loop, not the loop's passes), a collection when the call's own
+ *   elapsed time allows: 10% of it, plus the bank; in a method's first call, whatever the time, up to
+ *   FIRST_CALL of them. Refused, the threshold moves GROWTH above the reading. The collection closes
+ *   the interval it ran in: that line's Increment is then settled, its own garbage (a `join`'s 8 MB
+ *   array, a pushed array's outgrown backing stores) left out.
  *
  * A collection is two full ones, as in 'exact' (readings.ts): the second releases the memory of
  * ArrayBuffers the first freed, and temporaries V8 itself still pointed at during the first. Its cost
@@ -32,10 +33,10 @@ import { exposeGc, heapReading } from './readings';
 
 /** Heap growth since the last settled reading at which a probe considers a collection. */
 export const GROWTH = 1024 * 1024;
-/** Share of a call's elapsed time collections may take, at a line's first run in the call. */
-const SHARE = 0.1;
-/** The same at a line that ran before in this call (a loop's passes): the rest is for the lines after. */
-const REPEAT_SHARE = 0.05;
+/** Share of a call's elapsed time collections may take (at its entry, from the bank; at a line's first run). */
+const SHARE = 0.2;
+/** Collections a method's first call may make at its lines' first runs, whatever their time. */
+const FIRST_CALL = 8;
 /** The most the bank keeps (ms): quiet calls do not save up for a burst of collections. */
 const BANK_CAP = 100;
 
@@ -57,9 +58,12 @@ const called = new WeakSet<object>();
 export class CallClock {
   /** performance.now() at the call's entry. */
   start = 0;
-  /** Milliseconds its collections took. */
+  /** Milliseconds its collections took (not counting a first call's entry). */
   spent = 0;
-  /** Per line index: collections that ran in the line's intervals; null until the first. */
+  /** Collections made in this call, and whether it is its method's first profiled call. */
+  made = 0;
+  first = false;
+  /** Per line index: collections that ran in the line's intervals; null before the entry. */
   marks: Float64Array | null = null;
 }
 
@@ -84,6 +88,7 @@ function collect(clock: CallClock): number {
   gc();
   const took = performance.now() - t;
   clock.spent += took;
+  clock.made++;
   made++;
   settledLevel = heapReading();
   // Marking is most of a full collection's cost, and it visits what is live: per byte kept. Down at
@@ -96,9 +101,9 @@ function collect(clock: CallClock): number {
   return settledLevel;
 }
 
-function mark(frame: Frame, clock: CallClock, index: number): void {
-  if (clock.marks === null) clock.marks = new Float64Array(frame.stats.length / 3);
-  if (index >= 0 && index < clock.marks.length) clock.marks[index]++;
+function mark(clock: CallClock, index: number): void {
+  const marks = clock.marks;
+  if (marks !== null && index >= 0 && index < marks.length) marks[index]++;
 }
 
 /**
@@ -107,21 +112,20 @@ function mark(frame: Frame, clock: CallClock, index: number): void {
  */
 export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number): boolean {
   clock.spent = 0;
-  clock.marks = null;
+  clock.made = 0;
+  // Made here, before the entry reading, so that no line's interval holds it.
+  clock.marks = new Float64Array(frame.stats.length / 3);
   const site = frame.site;
   const first = site !== null && !called.has(site);
   if (first) called.add(site);
+  clock.first = first;
   const raw = heapReading();
   let collected = false;
   if (first || bank >= estimate(raw)) {
     const after = collect(clock);
-    // A first call's collection is the method's, not the call's: the bank pays for it, and the
-    // call's own time stays for its lines.
-    if (first) {
-      bank -= clock.spent;
-      clock.spent = 0;
-    }
-    mark(frame, clock, entryIndex);
+    // A first call's collections are the method's, paid for once, not from the bank.
+    if (first) clock.spent = 0;
+    mark(clock, entryIndex);
     frame.settleAt = after + GROWTH;
     collected = true;
   } else {
@@ -144,20 +148,33 @@ export function settleAtProbe(frame: Frame, slot: number): boolean {
     frame.settleAt = Infinity;
     return false;
   }
+  // A line that ran before in this call is a loop's pass: its garbage is the loop's own, and the
+  // line after the loop (a first run) settles it all at once. The threshold stays, so that line
+  // sees it: until then, a loop's probes above it pay this call and one load.
+  if (frame.stats[slot + OCC] !== 0) return false;
   const raw = heapReading();
-  const now = performance.now();
-  const elapsed = now - clock.start;
-  const firstRun = frame.stats[slot + OCC] === 0;
-  const allowed = firstRun ? SHARE * elapsed + Math.max(0, bank) : REPEAT_SHARE * elapsed;
-  if (clock.spent + estimate(raw) > allowed) {
-    if (DEBUG) process.stderr.write(`settle refused at probe: est ${estimate(raw).toFixed(2)} allowed ${allowed.toFixed(2)} spent ${clock.spent.toFixed(2)}\n`);
+  // Refused: asked again once the heap grew GROWTH more.
+  if (!affordable(clock, raw)) {
     frame.settleAt = raw + GROWTH;
     return false;
   }
   const after = collect(clock);
-  mark(frame, clock, frame.cur / 3);
+  mark(clock, frame.cur / 3);
   frame.settleAt = after + GROWTH;
   return true;
+}
+
+/**
+ * Whether a collection may run now: in a method's first call, up to FIRST_CALL collections (the
+ * call a user looks at first, paid for once); otherwise within SHARE of the call's elapsed time,
+ * plus the bank.
+ */
+function affordable(clock: CallClock, raw: number): boolean {
+  if (clock.first && clock.made < FIRST_CALL) return true;
+  const allowed = SHARE * (performance.now() - clock.start) + Math.max(0, bank);
+  const ok = clock.spent + estimate(raw) <= allowed;
+  if (DEBUG && !ok) process.stderr.write(`settle refused: est ${estimate(raw).toFixed(2)} allowed ${allowed.toFixed(2)} spent ${clock.spent.toFixed(2)}\n`);
+  return ok;
 }
 
 /**
@@ -166,17 +183,15 @@ export function settleAtProbe(frame: Frame, slot: number): boolean {
  */
 export function settleAtExit(frame: Frame): boolean {
   const clock = frame.clock;
-  if (clock === null) return false;
-  const raw = heapReading();
-  const elapsed = performance.now() - clock.start;
-  if (clock.spent + estimate(raw) > SHARE * elapsed + Math.max(0, bank)) return false;
+  if (clock === null || !affordable(clock, heapReading())) return false;
   collect(clock);
-  mark(frame, clock, frame.cur / 3);
+  mark(clock, frame.cur / 3);
   return true;
 }
 
 /** The call ended: what its time paid for and its collections did not spend goes to the bank. */
 export function settleDone(clock: CallClock): void {
+  if (clock.first) clock.spent = 0;
   const elapsed = performance.now() - clock.start;
   bank = Math.min(BANK_CAP, bank + SHARE * elapsed - clock.spent);
 }
