@@ -136,7 +136,7 @@ export function leave(frame: Frame): void {
 export function conclude(frame: Frame, thisArg: unknown, previous: Frame | null | undefined): void {
   try {
     frame.end(frame.read());
-    if (frame.clock !== null && frame.claimed) settleDone(frame.clock);
+    if (frame.clock !== null && frame.claimed) settleDone(frame, frame.clock);
   } catch (error) {
     sayOnce('close', `could not take the exit reading: ${describeError(error)}`);
   }

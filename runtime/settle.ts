@@ -9,17 +9,20 @@
  * its array (the backing stores it outgrew), a warm call's loop -4x its size.
  *
  * - **At the entry** (before the entry reading): a collection in a method's first call, always;
- *   in later calls when the bank (10% of the profiled calls' own time, less what collections took)
- *   covers it. Garbage of earlier calls (what the previous call returned and its caller dropped,
- *   which no growth of the heap shows) is then gone before the call's first line, and V8 has room
- *   before it collects on its own.
+ *   in later calls when the bank (SHARE of the profiled calls' own time, less what collections took)
+ *   covers it, or when the method's last call settled a line (then up to NEEDED_SHARE of that call's
+ *   time). Garbage of earlier calls (what the previous call returned and its caller dropped, which
+ *   no growth of the heap shows) is then gone before the call's first line, and V8 has room before
+ *   it collects on its own.
  * - **At a probe** (rare path): the probe compares its reading with `frame.settleAt`, GROWTH above
  *   the last settled reading (one compare, no clock in the common case). Above it, at a line's first
- *   run in the call (the line after a loop, not the loop's passes), a collection when the call's own
- *   elapsed time allows: 10% of it, plus the bank; in a method's first call, whatever the time, up to
+ *   run in the call (the line after a loop, not the loop's passes), in a call settled at its entry, a
+ *   collection when the call's own elapsed time allows: SHARE of it (NEEDED_SHARE in a call settled
+ *   because its method needs it), plus the bank; in a method's first call, whatever the time, up to
  *   FIRST_CALL of them. Refused, the threshold moves GROWTH above the reading. The collection closes
  *   the interval it ran in: that line's Increment is then settled, its own garbage (a `join`'s 8 MB
- *   array, a pushed array's outgrown backing stores) left out.
+ *   array, a pushed array's outgrown backing stores) left out. A call not settled at its entry does
+ *   not collect in its lines: that would free earlier calls' garbage into one of them.
  *
  * A collection is two full ones, as in 'exact' (readings.ts): the second releases the memory of
  * ArrayBuffers the first freed, and temporaries V8 itself still pointed at during the first. Its cost
@@ -53,6 +56,13 @@ let settledLevel = 0;
 let made = 0;
 /** Methods (their sites) that had a profiled call: the first one always collects at its entry. */
 const called = new WeakSet<object>();
+/** Per method: its last call's own time (ms) and whether a collection settled one of its lines. */
+const lastCalls = new WeakMap<object, { elapsed: number; settledLine: boolean }>();
+/**
+ * The share of its time a call may spend on collections when its method's last call settled a line
+ * (the entry's measured against that last call's time).
+ */
+const NEEDED_SHARE = 0.4;
 
 /** Per call: its clock and what its collections took. One per frame that settles. */
 export class CallClock {
@@ -63,6 +73,12 @@ export class CallClock {
   /** Collections made in this call, and whether it is its method's first profiled call. */
   made = 0;
   first = false;
+  /** Whether a line's first run in this call passed the threshold (asked for a collection). */
+  asked = false;
+  /** Whether the call collected at its entry: only then may its lines collect. */
+  settled = false;
+  /** Whether its method's last call settled a line (see settleAtEntry). */
+  needed = false;
   /** Per line index: collections that ran in the line's intervals; null before the entry. */
   marks: Float64Array | null = null;
 }
@@ -113,6 +129,7 @@ function mark(clock: CallClock, index: number): void {
 export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number): boolean {
   clock.spent = 0;
   clock.made = 0;
+  clock.asked = false;
   // Made here, before the entry reading, so that no line's interval holds it.
   clock.marks = new Float64Array(frame.stats.length / 3);
   const site = frame.site;
@@ -120,8 +137,12 @@ export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number
   if (first) called.add(site);
   clock.first = first;
   const raw = heapReading();
+  const last = site === null ? undefined : lastCalls.get(site);
+  // A method whose last call settled a line makes garbage worth settling (its result, dropped by
+  // now, would be freed into a line of this call): its entry may take up to half that call's time.
+  const needed = last !== undefined && last.settledLine && NEEDED_SHARE * last.elapsed >= estimate(raw);
   let collected = false;
-  if (first || bank >= estimate(raw)) {
+  if (first || bank >= estimate(raw) || needed) {
     const after = collect(clock);
     // A first call's collections are the method's, paid for once, not from the bank.
     if (first) clock.spent = 0;
@@ -130,8 +151,13 @@ export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number
     collected = true;
   } else {
     if (DEBUG) process.stderr.write(`settle refused at entry: est ${estimate(raw).toFixed(2)} bank ${bank.toFixed(2)}\n`);
+    // Not settled at its entry, the call does not collect in its lines either: a collection there
+    // would free the garbage of earlier calls into whichever line it closes (plain heap readings).
+    // A line past the threshold still says it asked (settleAtProbe), for the next call's entry.
     frame.settleAt = Math.max(raw, settledLevel) + GROWTH;
   }
+  clock.settled = collected;
+  clock.needed = needed;
   clock.start = performance.now();
   return collected;
 }
@@ -152,6 +178,11 @@ export function settleAtProbe(frame: Frame, slot: number): boolean {
   // line after the loop (a first run) settles it all at once. The threshold stays, so that line
   // sees it: until then, a loop's probes above it pay this call and one load.
   if (frame.stats[slot + OCC] !== 0) return false;
+  clock.asked = true;
+  if (!clock.settled) {
+    frame.settleAt = Infinity;
+    return false;
+  }
   const raw = heapReading();
   // Refused: asked again once the heap grew GROWTH more.
   if (!affordable(clock, raw)) {
@@ -171,7 +202,9 @@ export function settleAtProbe(frame: Frame, slot: number): boolean {
  */
 function affordable(clock: CallClock, raw: number): boolean {
   if (clock.first && clock.made < FIRST_CALL) return true;
-  const allowed = SHARE * (performance.now() - clock.start) + Math.max(0, bank);
+  // A call settled at its entry because its method needs it may spend NEEDED_SHARE of its time.
+  const share = clock.needed ? NEEDED_SHARE : SHARE;
+  const allowed = share * (performance.now() - clock.start) + Math.max(0, bank);
   const ok = clock.spent + estimate(raw) <= allowed;
   if (DEBUG && !ok) process.stderr.write(`settle refused: est ${estimate(raw).toFixed(2)} allowed ${allowed.toFixed(2)} spent ${clock.spent.toFixed(2)}\n`);
   return ok;
@@ -183,15 +216,32 @@ function affordable(clock: CallClock, raw: number): boolean {
  */
 export function settleAtExit(frame: Frame): boolean {
   const clock = frame.clock;
-  if (clock === null || !affordable(clock, heapReading())) return false;
+  if (clock === null) return false;
+  clock.asked = true;
+  if (!clock.settled || !affordable(clock, heapReading())) return false;
   collect(clock);
   mark(clock, frame.cur / 3);
   return true;
 }
 
-/** The call ended: what its time paid for and its collections did not spend goes to the bank. */
-export function settleDone(clock: CallClock): void {
+/**
+ * The call ended: what its time paid for and its collections did not spend goes to the bank; what
+ * the method's next entry needs to know is kept per method.
+ */
+export function settleDone(frame: Frame, clock: CallClock): void {
   if (clock.first) clock.spent = 0;
   const elapsed = performance.now() - clock.start;
   bank = Math.min(BANK_CAP, bank + SHARE * elapsed - clock.spent);
+  const site = frame.site;
+  if (site === null) return;
+  let settledLine = false;
+  const marks = clock.marks;
+  const entry = frame.table === undefined ? -1 : frame.table.entry - frame.table.first;
+  if (marks !== null) for (let i = 0; i < marks.length; i++) if (i !== entry && marks[i] > 0) settledLine = true;
+  let last = lastCalls.get(site);
+  if (last === undefined) lastCalls.set(site, (last = { elapsed: 0, settledLine: false }));
+  last.elapsed = elapsed;
+  // Once a line needed settling, the method keeps its entry collections until a call made its
+  // lines' garbage small (no line reached the threshold, so none asked).
+  last.settledLine = settledLine || (last.settledLine && clock.asked);
 }
