@@ -96,7 +96,7 @@ export function open(site: Site): Frame | null {
     const gc = wantsGc(site.own);
     // The default backend settles with collections where the call's time pays for them (settle.ts);
     // `gc: true` shows collections instead, and 'exact' and `peak: true` make their own.
-    if (backend === 'heap' && !gc && !frame.wantsPeak) frame.clock = new CallClock();
+    if (backend === 'heap' && !gc && !frame.wantsPeak && site.table !== undefined) frame.clock = new CallClock(site.table.lines.length);
     unseenUntil(mark);
     if (gc) {
       warmUp(true);
@@ -136,7 +136,7 @@ export function leave(frame: Frame): void {
 export function conclude(frame: Frame, thisArg: unknown, previous: Frame | null | undefined): void {
   try {
     frame.end(frame.read());
-    if (frame.clock !== null && frame.claimed) settleDone(frame, frame.clock);
+    if (frame.clock !== null) settleDone(frame, frame.clock);
   } catch (error) {
     sayOnce('close', `could not take the exit reading: ${describeError(error)}`);
   }

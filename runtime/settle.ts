@@ -54,6 +54,8 @@ let msPerByte = 1e-6;
 let settledLevel = 0;
 /** Collections made here, in this process. */
 let made = 0;
+/** Frames of profiled calls (that settle) begun and not ended: only a call with none active collects. */
+const inFlight: Frame[] = [];
 /** Methods (their sites) that had a profiled call: the first one always collects at its entry. */
 const called = new WeakSet<object>();
 /** Per method: its last call's own time (ms) and whether a collection settled one of its lines. */
@@ -79,8 +81,12 @@ export class CallClock {
   settled = false;
   /** Whether its method's last call settled a line (see settleAtEntry). */
   needed = false;
-  /** Per line index: collections that ran in the line's intervals; null before the entry. */
-  marks: Float64Array | null = null;
+  /** Per line index: collections that ran in the line's intervals (made with the frame, out of every figure). */
+  readonly marks: Float64Array;
+
+  constructor(lines: number) {
+    this.marks = new Float64Array(lines);
+  }
 }
 
 /** Collections made by the profiler in this process ('heap' default backend; for tests and docs). */
@@ -119,7 +125,7 @@ function collect(clock: CallClock): number {
 
 function mark(clock: CallClock, index: number): void {
   const marks = clock.marks;
-  if (marks !== null && index >= 0 && index < marks.length) marks[index]++;
+  if (index >= 0 && index < marks.length) marks[index]++;
 }
 
 /**
@@ -130,8 +136,21 @@ export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number
   clock.spent = 0;
   clock.made = 0;
   clock.asked = false;
-  // Made here, before the entry reading, so that no line's interval holds it.
-  clock.marks = new Float64Array(frame.stats.length / 3);
+  // A call inside another profiled call (nested, or while an async one is in flight) does not
+  // collect: its collection would run inside the outer call's line, and free that call's garbage
+  // into it. Frames no longer active (ended, a generator suspended or dropped) are let go here.
+  let nested = false;
+  for (let i = inFlight.length - 1; i >= 0; i--) {
+    if (inFlight[i].active) nested = true;
+    else inFlight.splice(i, 1);
+  }
+  inFlight.push(frame);
+  if (nested) {
+    clock.settled = false;
+    frame.settleAt = Infinity;
+    clock.start = performance.now();
+    return false;
+  }
   const site = frame.site;
   const first = site !== null && !called.has(site);
   if (first) called.add(site);
@@ -229,6 +248,10 @@ export function settleAtExit(frame: Frame): boolean {
  * the method's next entry needs to know is kept per method.
  */
 export function settleDone(frame: Frame, clock: CallClock): void {
+  const at = inFlight.indexOf(frame);
+  // A call whose body never took its frame (built without the transformer) has no clock running.
+  if (at < 0) return;
+  inFlight.splice(at, 1);
   if (clock.first) clock.spent = 0;
   const elapsed = performance.now() - clock.start;
   bank = Math.min(BANK_CAP, bank + SHARE * elapsed - clock.spent);
@@ -237,7 +260,7 @@ export function settleDone(frame: Frame, clock: CallClock): void {
   let settledLine = false;
   const marks = clock.marks;
   const entry = frame.table === undefined ? -1 : frame.table.entry - frame.table.first;
-  if (marks !== null) for (let i = 0; i < marks.length; i++) if (i !== entry && marks[i] > 0) settledLine = true;
+  for (let i = 0; i < marks.length; i++) if (i !== entry && marks[i] > 0) settledLine = true;
   let last = lastCalls.get(site);
   if (last === undefined) lastCalls.set(site, (last = { elapsed: 0, settledLine: false }));
   last.elapsed = elapsed;
