@@ -9,8 +9,8 @@
  * its array (the backing stores it outgrew), a warm call's loop -4x its size.
  *
  * - **At the entry** (before the entry reading): a collection in a method's first call, always;
- *   in later calls when the bank (SHARE of the profiled calls' own time, less what collections took)
- *   covers it, or when the method's last call settled a line (then up to NEEDED_SHARE of that call's
+ *   in later calls when the heap grew GROWTH since the last one and the bank (SHARE of the profiled
+ *   calls' own time, less what collections took) covers it, or when the method's last call settled a line (then up to NEEDED_SHARE of that call's
  *   time). Garbage of earlier calls (what the previous call returned and its caller dropped, which
  *   no growth of the heap shows) is then gone before the call's first line, and V8 has room before
  *   it collects on its own.
@@ -161,7 +161,11 @@ export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number
   // now, would be freed into a line of this call): its entry may take up to half that call's time.
   const needed = last !== undefined && last.settledLine && NEEDED_SHARE * last.elapsed >= estimate(raw);
   let collected = false;
-  if (first || bank >= estimate(raw) || needed) {
+  // From the bank only when the heap grew since the last collection: a collection that frees nothing
+  // still costs, and makes V8 drop code it holds weakly (a hot loop's on-stack-replaced code, which
+  // the next call then compiles again on its loop's line: 60-80 KB).
+  const grown = raw - settledLevel >= GROWTH;
+  if (first || (grown && bank >= estimate(raw)) || needed) {
     const after = collect(clock);
     // A first call's collections are the method's, paid for once, not from the bank.
     if (first) clock.spent = 0;
