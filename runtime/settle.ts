@@ -81,12 +81,13 @@ export class CallClock {
   settled = false;
   /** Whether its method's last call settled a line (see settleAtEntry). */
   needed = false;
-  /** Per line index: collections that ran in the line's intervals (made with the frame, out of every figure). */
-  readonly marks: Float64Array;
+  /**
+   * Per line index: collections that ran in the line's intervals; null until the first (made right
+   * after it, before the probe reads again: a few bytes, rather than an array in every call).
+   */
+  marks: Float64Array | null = null;
 
-  constructor(lines: number) {
-    this.marks = new Float64Array(lines);
-  }
+  constructor(readonly lines: number) {}
 }
 
 /** Collections made by the profiler in this process ('heap' default backend; for tests and docs). */
@@ -124,7 +125,7 @@ function collect(clock: CallClock): number {
 }
 
 function mark(clock: CallClock, index: number): void {
-  const marks = clock.marks;
+  const marks = (clock.marks ??= new Float64Array(clock.lines));
   if (index >= 0 && index < marks.length) marks[index]++;
 }
 
@@ -260,11 +261,12 @@ export function settleDone(frame: Frame, clock: CallClock): void {
   const elapsed = performance.now() - clock.start;
   bank = Math.min(BANK_CAP, bank + SHARE * elapsed - clock.spent);
   const site = frame.site;
-  if (site === null) return;
+  // The common case, a call no line of which asked for a collection: nothing to remember.
+  if (site === null || (!clock.asked && clock.marks === null && !clock.needed)) return;
   let settledLine = false;
   const marks = clock.marks;
   const entry = frame.table === undefined ? -1 : frame.table.entry - frame.table.first;
-  for (let i = 0; i < marks.length; i++) if (i !== entry && marks[i] > 0) settledLine = true;
+  if (marks !== null) for (let i = 0; i < marks.length; i++) if (i !== entry && marks[i] > 0) settledLine = true;
   let last = lastCalls.get(site);
   if (last === undefined) lastCalls.set(site, (last = { elapsed: 0, settledLine: false }));
   last.elapsed = elapsed;
