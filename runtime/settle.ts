@@ -203,7 +203,7 @@ export function settleAtProbe(frame: Frame, slot: number): boolean {
   // sees it: until then, a loop's probes above it pay this call and one load.
   if (frame.stats[slot + OCC] !== 0) return false;
   clock.asked = true;
-  if (!clock.settled) {
+  if (!clock.settled || othersActive(frame)) {
     frame.settleAt = Infinity;
     return false;
   }
@@ -217,6 +217,16 @@ export function settleAtProbe(frame: Frame, slot: number): boolean {
   mark(clock, frame.cur / 3);
   frame.settleAt = after + GROWTH;
   return true;
+}
+
+/**
+ * Whether another profiled call is under way (an async one awaiting, a nested one): a collection
+ * now would run inside its intervals too, and free this call's garbage into its lines or its garbage
+ * into this call's.
+ */
+function othersActive(frame: Frame): boolean {
+  for (let i = 0; i < inFlight.length; i++) if (inFlight[i] !== frame && inFlight[i].active) return true;
+  return false;
 }
 
 /**
@@ -242,7 +252,7 @@ export function settleAtExit(frame: Frame): boolean {
   const clock = frame.clock;
   if (clock === null) return false;
   clock.asked = true;
-  if (!clock.settled || !affordable(clock, heapReading())) return false;
+  if (!clock.settled || othersActive(frame) || !affordable(clock, heapReading())) return false;
   collect(clock);
   mark(clock, frame.cur / 3);
   return true;
