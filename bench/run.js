@@ -13,8 +13,13 @@
  *
  * 1-4 run for each Node binary given (default: the one running this script), a row each.
  *
- * Usage: node bench/run.js [--quick] [--no-build] [path/to/node ...]     (results are what BENCHMARKS.md records;
- *        --no-build leaves out 5)
+ * Usage: node bench/run.js [--quick] [--no-build] [--baseline DIR] [path/to/node ...]     (results are what
+ *        BENCHMARKS.md records; --no-build leaves out 5)
+ *
+ * --baseline DIR: DIR is this package built at another commit (its dist/ built, e.g. `git archive
+ * 7e4284a | tar -x -C DIR`, node_modules linked, `tsc -p DIR`): the run-time workloads are built a
+ * second time against it, and each process of this package's driver is followed by one of the
+ * baseline's, so the two costs are measured side by side on the same machine at the same time.
  */
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
@@ -25,7 +30,9 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.tmp', 'bench');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
 const quick = process.argv.includes('--quick');
-const NODES = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const baselineAt = process.argv.indexOf('--baseline');
+const BASELINE = baselineAt >= 0 ? path.resolve(process.argv[baselineAt + 1]) : null;
+const NODES = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--baseline');
 if (NODES.length === 0) NODES.push(process.execPath);
 const ROUNDS = quick ? 3 : 7;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -68,11 +75,11 @@ const SEED_BODY = `
     return PP - NN + a - b;`;
 const method = (decorator, name, parameter, body) => `  ${decorator}\n  ${name}(${parameter}: number): number {${body}\n  }\n`;
 
-const WORKLOADS = `import { profile, configure } from 'ts-memory-profiler';
+const WORKLOADS = (pkg) => `import { profile, configure } from 'ts-memory-profiler';
 import { getHeapStatistics, GCProfiler } from 'v8';
 
 /** The heap reading the profiler chose in this process (the same module instance as its own). */
-const readings = require(${JSON.stringify(path.join(ROOT, 'dist', 'runtime', 'readings.js'))});
+const readings = require(${JSON.stringify(path.join(pkg, 'dist', 'runtime', 'readings.js'))});
 export const heapReadingKind: string = readings.heapReadingKind();
 const read: () => number = readings.heapReader();
 
@@ -178,22 +185,46 @@ console.log(JSON.stringify({
 }));
 `;
 
-function buildRuntime() {
-  const dir = path.join(OUT, 'runtime');
-  write(dir, { 'tsconfig.json': tsconfig(PLUGIN), 'package.json': '{"private":true}', 'src/workloads.ts': WORKLOADS, 'src/driver.ts': DRIVER(ROUNDS) });
+/** The run-time workloads built against the package at `pkg` (this one, or a --baseline). */
+function buildRuntime(pkg = ROOT, name = 'runtime') {
+  const dir = path.join(OUT, name);
+  write(dir, { 'tsconfig.json': tsconfig(PLUGIN), 'package.json': '{"private":true}', 'src/workloads.ts': WORKLOADS(pkg), 'src/driver.ts': DRIVER(ROUNDS) });
+  if (pkg !== ROOT) {
+    // Found before this package's own node_modules: the baseline's runtime and transformer.
+    fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+    fs.symlinkSync(pkg, path.join(dir, 'node_modules', 'ts-memory-profiler'));
+  }
   execFileSync(path.join(BIN, 'tspc'), ['-p', dir], { stdio: 'inherit' });
   return path.join(dir, 'out', 'driver.js');
 }
 
-function runtimeCost(node, driver) {
-  // Three processes, each alternating the variants: the median over all rounds of all processes.
+/** One process of a driver: each variant's times over its rounds, and what the floors allocate. */
+function runProcess(node, driver) {
+  const lines = execFileSync(node, [driver], { encoding: 'utf8' }).trim().split('\n');
+  return { times: JSON.parse(lines[lines.length - 2]), alloc: JSON.parse(lines[lines.length - 1]) };
+}
+
+/**
+ * Three processes, each alternating the variants: the median over all rounds of all processes. With
+ * a baseline driver, each process of this package's is followed by one of the baseline's, and both
+ * summaries come back ([this, baseline]).
+ */
+function runtimeCosts(node, driver, baseline) {
+  const runs = [];
+  const baseRuns = [];
+  for (let p = 0; p < 3; p++) {
+    runs.push(runProcess(node, driver));
+    if (baseline) baseRuns.push(runProcess(node, baseline));
+  }
+  return [summarize(runs), baseline ? summarize(baseRuns) : null];
+}
+
+function summarize(runs) {
   const all = {};
   const ratios = [];
   let alloc;
-  for (let p = 0; p < 3; p++) {
-    const lines = execFileSync(node, [driver], { encoding: 'utf8' }).trim().split('\n');
-    const times = JSON.parse(lines[lines.length - 2]);
-    alloc = JSON.parse(lines[lines.length - 1]);
+  for (const { times, alloc: a } of runs) {
+    alloc = a;
     for (const [k, v] of Object.entries(times)) (all[k] ??= []).push(...v);
     // The probe against the floor of the same round: measured side by side, a second apart.
     for (let r = 0; r < times.floor.length; r++) ratios.push((times.loopProfiled[r] - times.loopPlain[r]) / (2 * LOOP_N + 3) / (times.floor[r] / LOOP_N));
@@ -396,19 +427,35 @@ function runtimeTable(rt, py) {
   }
 }
 
+/** The three workloads the default's cost is held to, this package against the baseline. */
+function baselineTable(rt, base) {
+  console.log('| workload | unprofiled | baseline | this | this / baseline |');
+  console.log('|---|---:|---:|---:|---:|');
+  const row = (what, plain, before, after) => console.log(`| ${what} | ${fmt(plain, 2)} ms | ${fmt(before, 2)} ms | ${fmt(after, 2)} ms | ${fmt(after / before, 2)}x |`);
+  row(`hot loop of \`s += i\`, n = 1e6`, rt.loopPlainMs, base.loopProfiledMs, rt.loopProfiledMs);
+  row(`${CALLS.toLocaleString('en-US')} calls of a one-statement method`, rt.callsPlainMs, base.callsProfiledMs, rt.callsProfiledMs);
+  row(`seed generator example, limit ${LIMIT}`, rt.seedPlainMs, base.seedProfiledMs, rt.seedProfiledMs);
+}
+
 function main() {
   console.log(`# ts-memory-profiler benchmarks (${quick ? 'quick' : 'full'} run, ${new Date().toISOString().slice(0, 10)})\n`);
   const driver = buildRuntime();
+  const baseDriver = BASELINE ? buildRuntime(BASELINE, 'runtime-baseline') : null;
   const rows = [];
   for (const node of NODES) {
     const version = execFileSync(node, ['-p', 'process.version + " (V8 " + process.versions.v8.split("-")[0] + ")"'], { encoding: 'utf8' }).trim();
-    const rt = runtimeCost(node, driver);
+    const [rt, base] = runtimeCosts(node, driver, baseDriver);
     const py = memoryProfiler();
     const first = firstProfile(node);
     rows.push({ version, rt, py, first });
     console.log(`## Run-time cost, Node ${version}\n`);
     runtimeTable(rt, py);
     console.log('');
+    if (base) {
+      console.log(`### Against the baseline (${BASELINE}), side by side, Node ${version}\n`);
+      baselineTable(rt, base);
+      console.log('');
+    }
   }
   console.log('## Per Node version\n');
   console.log('| Node | heap reading | its cost (floor) | collections in 1e6 readings | getHeapStatistics(): cost, B left a call | probe | probe / floor | memory_profiler per line | first @profile: CPU, wall |');

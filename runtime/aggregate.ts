@@ -54,6 +54,7 @@ function add(total: Total, lines: readonly ReportLine[]): void {
       const b = line.peakBytes ?? null;
       into.peakBytes = a === null ? b : b === null ? a : Math.max(a, b);
     }
+    if (line.collections !== undefined) into.collections = (into.collections ?? 0) + line.collections;
     if (!gc) {
       delete into.allocatedBytes;
       delete into.gcFreedBytes;

@@ -9,6 +9,7 @@ import { GcRecorder, attribute } from './gc';
 import { heapReading, readerFor } from './readings';
 import { describeError, sayOnce } from './problems';
 import { publish } from './publish';
+import { CallClock, settleDone } from './settle';
 import { buildReport } from './report';
 import { isEnabled, resolveBackend, resolveOptions, wantsGc, wantsPeak } from './settings';
 import { timelineEnter, timelineLeave, timelineOn } from './timeline';
@@ -92,8 +93,12 @@ export function open(site: Site): Frame | null {
     const frame = new Frame(site, readerFor(backend), backend);
     if (timelineOn) timelineEnter(frame);
     frame.wantsPeak = wantsPeak(site.own);
+    const gc = wantsGc(site.own);
+    // The default backend settles with collections where the call's time pays for them (settle.ts);
+    // `gc: true` shows collections instead, and 'exact' and `peak: true` make their own.
+    if (backend === 'heap' && !gc && !frame.wantsPeak && site.table !== undefined) frame.clock = new CallClock(site.table.lines.length);
     unseenUntil(mark);
-    if (wantsGc(site.own)) {
+    if (gc) {
       warmUp(true);
       const before = heapReading();
       frame.watchCollections(GcRecorder.take());
@@ -131,6 +136,7 @@ export function leave(frame: Frame): void {
 export function conclude(frame: Frame, thisArg: unknown, previous: Frame | null | undefined): void {
   try {
     frame.end(frame.read());
+    if (frame.clock !== null) settleDone(frame, frame.clock);
   } catch (error) {
     sayOnce('close', `could not take the exit reading: ${describeError(error)}`);
   }

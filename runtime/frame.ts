@@ -12,6 +12,7 @@
 import { AWAY, GcRecorder, NO_LINE } from './gc';
 import { PeakTracker } from './peak';
 import { exposeGc, heapReader, heapReading, type Backend } from './readings';
+import { settleAtEntry, settleAtExit, settleAtProbe, type CallClock } from './settle';
 import type { LineTable, ProfileOptions } from './types';
 
 /**
@@ -93,6 +94,13 @@ export class Frame {
   wantsPeak = false;
   /** `peak: true`: the runs and collections behind the Peak column; null otherwise. */
   peak: PeakTracker | null = null;
+  /**
+   * The default backend's collections (settle.ts): a probe whose reading is above this considers
+   * one, on its rare path. Infinity when the call does not settle.
+   */
+  settleAt = Infinity;
+  /** The call's clock and collections, when it settles (settle.ts); null otherwise. */
+  clock: CallClock | null = null;
 
   /**
    * @param read the backend's reading
@@ -118,7 +126,10 @@ export class Frame {
     const j = (n - this.base) * SLOTS;
     // Peak mode may collect first: the reading then is what is live (see peak.ts).
     if (this.peak !== null) this.peak.probe(j / SLOTS);
-    this.close(this.read());
+    let raw = this.read();
+    // Rare: the heap grew a lot since the last settled reading; a collection may close this interval.
+    if (raw > this.settleAt && settleAtProbe(this, j)) raw = this.read();
+    this.close(raw);
     this.stats[j + OCC] += 1;
     this.cur = j;
   }
@@ -250,6 +261,8 @@ export class Frame {
       unseenUntil(mark);
       this.peak.begin();
     }
+    // The default backend may collect first (settle.ts): the entry reading is then settled.
+    if (this.clock !== null) settleAtEntry(this, this.clock, table.entry - table.first);
     const raw = this.read();
     const j = (table.entry - table.first) * SLOTS;
     // The @profile line carries the entry reading, its increment measured from 0 (as memory_profiler).
@@ -267,6 +280,8 @@ export class Frame {
   end(raw: number): void {
     // Peak mode: the open runs end with a collection when they are measured; read again after it.
     if (this.active && this.peak !== null && this.peak.stop()) raw = this.read();
+    // The default backend: the last line's interval may close with a collection (settle.ts).
+    if (this.active && raw > this.settleAt && settleAtExit(this)) raw = this.read();
     if (this.active) this.close(raw);
     // `gc: true`: what follows the exit reading is no line's (GcRecorder.stop).
     if (this.gc !== null && !this.gcEach) this.gc.run[0] = raw;

@@ -25,6 +25,9 @@ export function buildReport(frame: Frame, table: LineTable, name: string, precis
       incrementBytes: ran ? increment : null,
     };
     if (frame.peak !== null) line.peakBytes = ran ? frame.peakOf(index) : null;
+    // The default backend's collections (settle.ts) that ran in the line's intervals, where any did.
+    const collections = frame.clock?.marks?.[index] ?? 0;
+    if (collections > 0) line.collections = collections;
     if (gcFreed) {
       // A line whose heap went down had collections (or their sweeping) free at least that much:
       // its Allocated is never negative.
@@ -87,6 +90,14 @@ export function formatMiB(bytes: number, precision: number): string {
   return `${negative ? '-' : ''}${whole}${fraction}`.padStart(precision + 4) + ' MiB';
 }
 
+/** The `@profile` row says what the profiler's collections did (settle.ts); the lines they ran in are marked `*`. */
+function collectionsNote(report: Report): string {
+  let count = 0;
+  for (const row of report.lines) count += row.collections ?? 0;
+  if (count === 0) return '';
+  return `   // ${count} full collection${count === 1 ? '' : 's'} by the profiler, in the lines marked *`;
+}
+
 export function formatText(report: Report): string {
   const gc = report.lines.some((row) => row.allocatedBytes !== undefined);
   const peak = report.lines.some((row) => row.peakBytes !== undefined);
@@ -94,6 +105,8 @@ export function formatText(report: Report): string {
   const out = [`Filename: ${report.file}`, '', header, '='.repeat(header.length)];
   const mib = (bytes: number) => formatMiB(bytes, report.precision).padStart(12);
   const blank = ' '.repeat(13);
+  const note = collectionsNote(report);
+  let noted = false;
   for (const row of report.lines) {
     const number = String(row.line).padStart(6);
     if (row.occurrences === 0 || row.memBytes === null || row.incrementBytes === null) {
@@ -103,7 +116,12 @@ export function formatText(report: Report): string {
     // A Peak not measured on a line that ran (a run between two measured ones) stays blank.
     const peaked = peak ? (row.peakBytes == null ? blank : ` ${mib(row.peakBytes)}`) : '';
     const collected = gc ? ` ${mib(row.allocatedBytes ?? 0)} ${mib(row.gcFreedBytes ?? 0)}` : '';
-    out.push(`${number} ${mib(row.memBytes)} ${mib(row.incrementBytes)}  ${String(row.occurrences).padStart(10)}${peaked}${collected}   ${row.source}`);
+    // A line in which the profiler collected: `*` in the gap before its contents (the columns stay put).
+    const gap = row.collections ? ' * ' : '   ';
+    // The note goes on the first row that ran: the `@profile` row, whose entry reading comes first.
+    const said = noted ? '' : note;
+    noted = true;
+    out.push(`${number} ${mib(row.memBytes)} ${mib(row.incrementBytes)}  ${String(row.occurrences).padStart(10)}${peaked}${collected}${gap}${row.source}${said}`);
   }
   return out.join('\n') + '\n\n\n';
 }

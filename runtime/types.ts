@@ -47,6 +47,11 @@ export interface ReportLine {
    * when it started (the `@profile` row: the call's, above its entry); null when not measured.
    */
   peakBytes?: number | null;
+  /**
+   * Default backend: how many full collections the profiler made in the line's intervals (the
+   * `@profile` row: at the call's entry), so that its Increment counts what stays; absent where none ran.
+   */
+  collections?: number;
 }
 
 export interface Report {

@@ -223,15 +223,19 @@ export function writeProject(files: Record<string, string>): string {
  * Masks what varies between runs (the Mem usage and Increment figures) and keeps the structure:
  * line numbers, widths, occurrences, source text.
  */
-export function maskFigures(text: string): string {
-  return text.replace(/^( {0,5}\d+) (.{12}) (.{12})  ( {0,9}\d+)   /gm, (_, line: string, mem: string, inc: string, occ: string) => {
+export function maskFigures(text: string, keepMarks = false): string {
+  // The gap before Line Contents is ' * ' on a line in which the profiler collected, and the
+  // @profile row then ends with a note (runtime/settle.ts): when and where it collects depends on
+  // time, so fixtures about the layout leave them out unless they ask for them.
+  const masked = text.replace(/^( {0,5}\d+) (.{12}) (.{12})  ( {0,9}\d+)(   | \* )/gm, (_, line: string, mem: string, inc: string, occ: string, gap: string) => {
     const mask = (s: string) => {
       const figure = /^ *-?\d+(?:\.(\d+))? MiB$/.exec(s);
       if (!figure) throw new Error(`not a MiB figure: '${s}'`);
       return (figure[1] === undefined ? 'N MiB' : `N.${'N'.repeat(figure[1].length)} MiB`).padStart(12);
     };
-    return `${line} ${mask(mem)} ${mask(inc)}  ${occ}   `;
+    return `${line} ${mask(mem)} ${mask(inc)}  ${occ}${keepMarks ? gap : '   '}`;
   });
+  return keepMarks ? masked : masked.replace(/ {3}\/\/ \d+ full collections? by the profiler, in the lines marked \*$/gm, '');
 }
 
 /** The rows of a report as [line, occurrences] pairs, for lines that ran. */
