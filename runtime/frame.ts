@@ -11,7 +11,7 @@
  */
 import { AWAY, GcRecorder, NO_LINE } from './gc';
 import { PeakTracker } from './peak';
-import { exposeGc, heapReader, heapReading, type Backend } from './readings';
+import { compileBaselineInForeground, exposeGc, heapReader, heapReading, type Backend } from './readings';
 import { settleAtEntry, settleAtExit, settleAtProbe, type CallClock } from './settle';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -387,6 +387,7 @@ export function warmUp(gc = false): void {
   if (gc ? warmForGc : warm) return;
   if (gc) warmForGc = true;
   else warm = true;
+  compileBaselineInForeground();
   const table: LineTable = { file: '', name: '', static: false, entry: 1, first: 1, lines: ['', '', '', ''] };
   const site: Site = { own: {}, table, describe: () => '', origin: new Error() };
   const frame = new Frame(site, heapReader());
