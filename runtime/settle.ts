@@ -64,7 +64,7 @@ const lastCalls = new WeakMap<object, { elapsed: number; settledLine: boolean }>
  * The share of its time a call may spend on collections when its method's last call settled a line
  * (the entry's measured against that last call's time).
  */
-const NEEDED_SHARE = 0.4;
+const NEEDED_SHARE = 0.5;
 
 /** Per call: its clock and what its collections took. One per frame that settles. */
 export class CallClock {
