@@ -175,8 +175,10 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     const r = await stopped(signal);
     assert.is(r.code, code, r.stderr);
     assert.match(r.stdout, /^ready\nFilename: app\.ts\n/);
-    assert.match(r.stdout, /\n {5}4 +\d+\.\d MiB +-?\d+\.\d MiB {11}3 {5}@profile\n/);
-    assert.match(r.stdout, /\n {5}6 +\d+\.\d MiB +-?\d+\.\d MiB {11}3 {7}const a = new Array\(n\)\.fill\(1\);\n/);
+    // The method's first call collected at its entry (README, "The profiler's collections"): its
+    // `@profile` row is marked `*` and says how many, and a line may be marked too.
+    assert.match(r.stdout, /\n {5}4 +\d+\.\d MiB +-?\d+\.\d MiB {11}3 \* {3}@profile {3}\/\/ \d+ full collections? by the profiler, in the lines marked \*\n/);
+    assert.match(r.stdout, /\n {5}6 +\d+\.\d MiB +-?\d+\.\d MiB {11}3 [ *] {5}const a = new Array\(n\)\.fill\(1\);\n/);
   });
 }
 
