@@ -189,8 +189,10 @@ require('./fixture.js').main().then((v) => console.log('RESULT ' + JSON.stringif
     ],
   );
   const [copy, build, , later] = funcs;
-  // Two arrays of 4e6 small integers (~30 MiB each) made inside build, one inside copy.
-  assert.ok(build.mem1 - build.mem0 > 40, `build: ${build.mem0} -> ${build.mem1}`);
+  // Two arrays of 4e6 small integers (~30 MiB each) made inside build, one inside copy. At build's
+  // exit its own array is still live; copy's is garbage, which the profiler's collection at the exit
+  // of a method's first call may free (README, "The profiler's collections"): one array at least.
+  assert.ok(build.mem1 - build.mem0 > 25, `build: ${build.mem0} -> ${build.mem1}`);
   assert.ok(copy.t0 >= build.t0 && copy.t1 <= build.t1);
   // The async call ends when its promise settles, after its 30 ms timer.
   assert.ok(later.t1 - later.t0 >= 0.025, `later took ${later.t1 - later.t0}`);
