@@ -100,7 +100,7 @@ function twice(n: number): number {
   execFileSync(TSPC, ['-p', dir], { cwd: dir, stdio: 'pipe' });
   const output = execFileSync(process.execPath, [path.join(dir, 'out', 'app.js')], { cwd: dir, encoding: 'utf8' });
   assert.fixture(
-    output.replace(/-?\d+\.\d\d MiB/g, (m) => 'N.NN MiB'.padStart(m.length)),
+    maskFigures(output),
     [
       ...tableTop(path.join('src', 'app.ts')),
       '     3     N.NN MiB     N.NN MiB           1   /** @profile {precision: 2} */',
