@@ -167,6 +167,8 @@ export class Frame {
     if (this.gc !== null && !this.gcEach) this.gc.run[0] = raw;
     this.active = false;
     this.suspended = true;
+    // The consumer runs until it resumes: its garbage is not for this call's lines to free (settle.ts).
+    if (this.clock !== null) this.clock.away = true;
   }
 
   /** The body runs again after a `yield`: a fresh baseline, so the time away is charged to no line. */

@@ -22,7 +22,8 @@
  *   FIRST_CALL of them. Refused, the threshold moves GROWTH above the reading. The collection closes
  *   the interval it ran in: that line's Increment is then settled, its own garbage (a `join`'s 8 MB
  *   array, a pushed array's outgrown backing stores) left out. A call not settled at its entry does
- *   not collect in its lines: that would free earlier calls' garbage into one of them.
+ *   not collect in its lines: that would free earlier calls' garbage into one of them. Nor does a
+ *   call after its body awaited or yielded: what ran meanwhile was not its own.
  *
  * A collection is two full ones, as in 'exact' (readings.ts): the second releases the memory of
  * ArrayBuffers the first freed, and temporaries V8 itself still pointed at during the first. Its cost
@@ -82,6 +83,13 @@ export class CallClock {
   /** Whether its method's last call settled a line (see settleAtEntry). */
   needed = false;
   /**
+   * An async body's call: the `turn` at its entry (-1 for any other). Once `turn` moved on, the body
+   * has awaited, and code not its own ran between its lines (see awayFrom).
+   */
+  turn = -1;
+  /** A generator's call that yielded: its consumer ran between its lines (Frame.suspend). */
+  away = false;
+  /**
    * Per line index: collections that ran in the line's intervals; null until the first (made right
    * after it, before the probe reads again: a few bytes, rather than an array in every call).
    */
@@ -96,6 +104,25 @@ export function settleCollections(): number {
 }
 
 const DEBUG = !!process.env.MPROF_SETTLE_DEBUG;
+
+/**
+ * Microtask checkpoints seen since the process started, counted by one microtask queued at an async
+ * call's entry: an await resumes its body in a microtask queued after that one, so a body that has
+ * awaited always sees `turn` moved on. What ran meanwhile (the caller, other requests, Node's loader)
+ * left garbage a collection in this call's lines would free into them: an async arrow's array line
+ * read 699,056 B for its 800,016 when one ran after the await.
+ */
+let turn = 0;
+let turnQueued = false;
+function nextTurn(): void {
+  turn++;
+  turnQueued = false;
+}
+
+/** Whether code other than the call's own has run between its lines: an await, a yield. */
+function awayFrom(clock: CallClock): boolean {
+  return clock.away || (clock.turn >= 0 && clock.turn !== turn);
+}
 
 /** What a collection would cost now: per byte of what the last one kept (what is live grows slowly). */
 function estimate(heap: number): number {
@@ -137,6 +164,15 @@ export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number
   clock.spent = 0;
   clock.made = 0;
   clock.asked = false;
+  clock.away = false;
+  clock.turn = -1;
+  if (frame.table?.async === true) {
+    clock.turn = turn;
+    if (!turnQueued) {
+      turnQueued = true;
+      queueMicrotask(nextTurn);
+    }
+  }
   // A call inside another profiled call (nested, or while an async one is in flight) does not
   // collect: its collection would run inside the outer call's line, and free that call's garbage
   // into it. Frames no longer active (ended, a generator suspended or dropped) are let go here.
@@ -203,7 +239,7 @@ export function settleAtProbe(frame: Frame, slot: number): boolean {
   // sees it: until then, a loop's probes above it pay this call and one load.
   if (frame.stats[slot + OCC] !== 0) return false;
   clock.asked = true;
-  if (!clock.settled || othersActive(frame)) {
+  if (!clock.settled || awayFrom(clock) || othersActive(frame)) {
     frame.settleAt = Infinity;
     return false;
   }
@@ -252,7 +288,7 @@ export function settleAtExit(frame: Frame): boolean {
   const clock = frame.clock;
   if (clock === null) return false;
   clock.asked = true;
-  if (!clock.settled || othersActive(frame) || !affordable(clock, heapReading())) return false;
+  if (!clock.settled || awayFrom(clock) || othersActive(frame) || !affordable(clock, heapReading())) return false;
   collect(clock);
   mark(clock, frame.cur / 3);
   return true;

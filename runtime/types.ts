@@ -12,7 +12,10 @@ export interface LineTable {
   readonly key?: string;
   /** True for `static` members (metadata then goes on the constructor). */
   readonly static: boolean;
-  /** An async method: its body's end (`__leave`), not the wrapper's return, ends the call. */
+  /**
+   * An async method or function: its body's end (`__leave`), not the wrapper's return, ends the call,
+   * and code not its own runs while it awaits (the default backend's collections then stop: settle.ts).
+   */
   readonly async?: boolean;
   /** `/** @profile {precision: 4} *\/` on a function declaration: its options. */
   readonly options?: Readonly<ProfileOptions>;

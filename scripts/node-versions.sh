@@ -84,7 +84,7 @@ case "$command" in
       echo "0 passed, 1 failed"
       exit 1
     fi
-    all_passed=0 all_failed=0 rc=0
+    all_passed=0 all_failed=0 rc=0 failures=
     for spec in "$@"; do
       major=${spec%%:*}
       pattern=${spec#*:}
@@ -109,9 +109,15 @@ case "$command" in
       fi
       [ "$failed" -eq 0 ] || rc=1
       echo "node $version: $passed passed, $failed failed ($((SECONDS - start)) s)"
+      # The failed tests' names and first message lines, repeated at the end: a CI log cut to its
+      # head and tail still says what failed.
+      if [ "$failed" -ne 0 ]; then
+        failures+=$(grep -A2 -E '^ *FAIL ' "$log" | grep -v -E '^ *(--)?$' | sed "s/^ */  [$version] /" | head -30)$'\n'
+      fi
       all_passed=$((all_passed + passed)) all_failed=$((all_failed + failed))
       rm -f "$log"
     done
+    [ -z "$failures" ] || printf 'failed:\n%s' "$failures"
     echo "$all_passed passed, $all_failed failed"
     exit "$rc"
     ;;

@@ -15,7 +15,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Report } from 'ts-memory-profiler';
-import { compile, writeProject, type Compiled } from './helpers/compile';
+import { compile, runInChild, writeProject, type Compiled } from './helpers/compile';
 
 /** The eight statements: what is made before, the measured line, what keeps its result. */
 const WORKLOADS = [
@@ -189,6 +189,62 @@ test('a realistic JSON.parse method: no line reads -1 MB or less, first and warm
   // 20 calls: at most one (5%) may be caught by a collection V8 ran on its own.
   assert.ok(negatives.length <= 1, negatives.join('\n'));
   assert.ok(parses >= 18, `the parse line kept > 4 MB in ${parses}/${calls} calls`);
+});
+
+/**
+ * An async method's lines after an await: what ran while it waited (here its caller, making and
+ * dropping 0.45 MB) is garbage the profiler must not free into them with a collection of its own. A
+ * generator's lines after a yield likewise (its consumer ran). Both lines keep 1.6 MB, and no line
+ * reads below -256 KB.
+ */
+const AWAY = `import { profile } from 'ts-memory-profiler';
+class Jobs {
+  @profile
+  async fetchAll(): Promise<number> {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const rows = new Array(2e5).fill(1);
+    return rows.length;
+  }
+  @profile
+  *batches(): Generator<number> {
+    yield 1;
+    const rows = new Array(2e5).fill(1);
+    yield rows.length;
+  }
+}
+let junk: unknown;
+// About 0.45 MB, dropped: less than the growth at which a probe asks for a collection (1 MiB), so
+// none runs before the 1.6 MB line, and one after it would free this into it.
+const drop = () => {
+  junk = Array.from({ length: 6e3 }, (_, i) => ({ i, s: 'row ' + i }));
+  junk = null;
+};
+export function main() {
+  const jobs = new Jobs();
+  const gen = jobs.batches();
+  gen.next();
+  drop();
+  gen.next();
+  gen.next();
+  const done = jobs.fetchAll();
+  drop();
+  return done;
+}
+`;
+
+test('lines after an await or a yield: no collection of the profiler frees what the caller dropped meanwhile into them', () => {
+  const bad: string[] = [];
+  for (let p = 0; p < 3; p++) {
+    const { reports } = runInChild(compile(AWAY));
+    assert.is(reports.length, 2);
+    for (const report of reports) {
+      const line = report.lines.find((l) => l.source.includes('new Array(2e5)'))!;
+      // 2e5 slots of 8 bytes: 1.6 MB, plus what a scavenge in the line may add or free (young objects).
+      if (Math.abs(line.incrementBytes! - 1_600_016) > 0.25 * 1_600_016) bad.push(`${report.name}: ${line.incrementBytes} B, ${line.collections ?? 0} collections`);
+      for (const l of report.lines) if (l.incrementBytes !== null && l.incrementBytes < -256 * 1024) bad.push(`${report.name} line ${l.line}: ${l.incrementBytes} B`);
+    }
+  }
+  assert.equal(bad, []);
 });
 
 test.run();
