@@ -44,8 +44,10 @@ const FIRST_CALL = 8;
 /** The most the bank keeps (ms): quiet calls do not save up for a burst of collections. */
 const BANK_CAP = 100;
 
-// Layout of Frame.stats (frame.ts): the occurrences slot of a line.
+// Layout of Frame.stats (frame.ts): a line's Mem usage (its highest reading) and occurrences slots.
+const MEM = 1;
 const OCC = 2;
+const SLOTS = 3;
 
 /** Milliseconds of collection the profiled calls' own time has paid for and not spent (may be < 0). */
 let bank = 0;
@@ -59,13 +61,24 @@ let made = 0;
 const inFlight: Frame[] = [];
 /** Methods (their sites) that had a profiled call: the first one always collects at its entry. */
 const called = new WeakSet<object>();
-/** Per method: its last call's own time (ms) and whether a collection settled one of its lines. */
-const lastCalls = new WeakMap<object, { elapsed: number; settledLine: boolean }>();
+/**
+ * Per method: its last call's own time (ms), how far its readings rose above its entry's (bytes), and
+ * whether a collection settled one of its lines.
+ */
+const lastCalls = new WeakMap<object, { elapsed: number; grew: number; settledLine: boolean }>();
 /**
  * The share of its time a call may spend on collections when its method's last call settled a line
  * (the entry's measured against that last call's time).
  */
 const NEEDED_SHARE = 0.5;
+/**
+ * Or, whatever the times, when that last call's readings rose by this share of the live heap: the
+ * collection then marks at most twice what the call made. Times alone refused it on a machine whose
+ * cores were all taken (V8 marks on helper threads, which a busy machine starves: a pair of
+ * collections took 40-70 ms against a 90-170 ms call, ~12 ms against ~35 ms quiet), and what the
+ * previous call dropped was freed inside the parse line: -100% in 6 of 10 warm calls.
+ */
+const NEEDED_GROWTH = 0.5;
 
 /** Per call: its clock and what its collections took. One per frame that settles. */
 export class CallClock {
@@ -82,6 +95,8 @@ export class CallClock {
   settled = false;
   /** Whether its method's last call settled a line (see settleAtEntry). */
   needed = false;
+  /** The heap reading at its entry, after the entry's collection if any (bytes). */
+  base = 0;
   /**
    * An async body's call: the `turn` at its entry (-1 for any other). Once `turn` moved on, the body
    * has awaited, and code not its own ran between its lines (see awayFrom).
@@ -196,7 +211,10 @@ export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number
   const last = site === null ? undefined : lastCalls.get(site);
   // A method whose last call settled a line makes garbage worth settling (its result, dropped by
   // now, would be freed into a line of this call): its entry may take up to half that call's time.
-  const needed = last !== undefined && last.settledLine && NEEDED_SHARE * last.elapsed >= estimate(raw);
+  const needed =
+    last !== undefined &&
+    last.settledLine &&
+    (NEEDED_SHARE * last.elapsed >= estimate(raw) || last.grew >= NEEDED_GROWTH * (settledLevel > 0 ? settledLevel : raw));
   let collected = false;
   // From the bank only when the heap grew since the last collection: a collection that frees nothing
   // still costs, and makes V8 drop code it holds weakly (a hot loop's on-stack-replaced code, which
@@ -208,6 +226,7 @@ export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number
     if (first) clock.spent = 0;
     mark(clock, entryIndex);
     frame.settleAt = after + GROWTH;
+    clock.base = after;
     collected = true;
   } else {
     if (DEBUG) process.stderr.write(`settle refused at entry: est ${estimate(raw).toFixed(2)} bank ${bank.toFixed(2)}\n`);
@@ -215,6 +234,7 @@ export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number
     // would free the garbage of earlier calls into whichever line it closes (plain heap readings).
     // A line past the threshold still says it asked (settleAtProbe), for the next call's entry.
     frame.settleAt = Math.max(raw, settledLevel) + GROWTH;
+    clock.base = raw;
   }
   clock.settled = collected;
   clock.needed = needed;
@@ -306,6 +326,7 @@ export function settleDone(frame: Frame, clock: CallClock): void {
   if (clock.first) clock.spent = 0;
   const elapsed = performance.now() - clock.start;
   bank = Math.min(BANK_CAP, bank + SHARE * elapsed - clock.spent);
+  if (DEBUG) process.stderr.write(`settle: call ${elapsed.toFixed(2)} ms, spent ${clock.spent.toFixed(2)}, bank ${bank.toFixed(2)}\n`);
   const site = frame.site;
   // The common case, a call no line of which asked for a collection: nothing to remember.
   if (site === null || (!clock.asked && clock.marks === null && !clock.needed)) return;
@@ -313,9 +334,13 @@ export function settleDone(frame: Frame, clock: CallClock): void {
   const marks = clock.marks;
   const entry = frame.table === undefined ? -1 : frame.table.entry - frame.table.first;
   if (marks !== null) for (let i = 0; i < marks.length; i++) if (i !== entry && marks[i] > 0) settledLine = true;
+  let top = clock.base;
+  const stats = frame.stats;
+  for (let i = MEM; i < stats.length; i += SLOTS) if (stats[i] > top) top = stats[i];
   let last = lastCalls.get(site);
-  if (last === undefined) lastCalls.set(site, (last = { elapsed: 0, settledLine: false }));
+  if (last === undefined) lastCalls.set(site, (last = { elapsed: 0, grew: 0, settledLine: false }));
   last.elapsed = elapsed;
+  last.grew = top - clock.base;
   // Once a line needed settling, the method keeps its entry collections until a call made its
   // lines' garbage small (no line reached the threshold, so none asked).
   last.settledLine = settledLine || (last.settledLine && clock.asked);
