@@ -25,15 +25,14 @@
  *   not collect in its lines: that would free earlier calls' garbage into one of them. Nor does a
  *   call after its body awaited or yielded: what ran meanwhile was not its own.
  *
- * A collection is two full ones, as in 'exact' (readings.ts): the second releases the memory of
- * ArrayBuffers the first freed, and temporaries V8 itself still pointed at during the first. Its cost
+ * A collection is two full ones, as in 'exact' (readings.ts fullCollections). Its cost
  * is estimated from the last one's, per byte of heap.
  *
  * Every collection is counted on the line whose interval it ran in (the entry's on the `@profile`
  * row): the report marks those lines (report.ts).
  */
 import type { Frame } from './frame';
-import { exposeGc, heapReading } from './readings';
+import { fullCollections, heapReading } from './readings';
 
 /** Heap growth since the last settled reading at which a probe considers a collection. */
 export const GROWTH = 1024 * 1024;
@@ -146,11 +145,9 @@ function estimate(heap: number): number {
 
 /** Two full collections; returns the heap reading after them, and learns their cost. */
 function collect(clock: CallClock): number {
-  const gc = exposeGc();
   const before = heapReading();
   const t = performance.now();
-  gc();
-  gc();
+  fullCollections();
   const took = performance.now() - t;
   clock.spent += took;
   clock.made++;
