@@ -8,19 +8,19 @@
  * - A *run* of a line is its work from the probe that starts it to the probe of another line at the
  *   same level (a callback's lines run one level deeper: the calling line's run goes on meanwhile,
  *   and what they reach counts for it too). A line's Peak is the largest of its runs' peaks.
- * - A line's 1st, 2nd, 4th, 8th and 16th run in a call is *sampled*, then every fourth power of two
- *   (64th, 256th, 1024th...): a collection when it starts (its base) and when it ends, so every line
+ * - A line's 1st, 2nd, 4th, 8th and 16th run in a call is *sampled*, then at eight times the last
+ *   (128th, 1024th, 8192nd...): a collection when it starts (its base) and when it ends, so every line
  *   is measured at least once and a loop's lines cost a logarithmic number of collections. Runs in
  *   between are not measured (a loop whose 5th pass alone needs the memory shows only the passes
  *   measured).
  * - Inside a sampled run, a collection at its 2nd probe, then each time its probes have grown by half
  *   while the live memory grows (a structure that grows with the line's probes is caught at two
- *   thirds of its size or more), by four times while it does not.
+ *   thirds of its size or more), by eight times while it does not.
  *
  * The seed's example at 1e6 (three million probes: a generator's loop on one line, a callback on the
  * other, each run a million times) took 66 collections with doubling everywhere: 20 in the
  * generator line's run, whose live memory stays flat, 39 for the callback's sampled runs. Spaced as
- * above, it takes 40.
+ * above, it takes 33 (27 at 1e4), ~0.4 s of the call's ~1.9 s.
  *
  * A collection is readings.ts's liveBytes, as in 'exact': the optimizing compilers' background jobs
  * finished first (one in flight holds memory that is nobody's), two full collections (the second
@@ -35,17 +35,17 @@ import { liveBytes, settleReady } from './readings';
 /**
  * In-run collections come each time the run's probes have grown by half while the live memory
  * grows (more than GROWING bytes since the run's most: a structure growing with the probes is caught
- * at two thirds of its size or more), and each time they have grown four times while it does not.
+ * at two thirds of its size or more), and each time they have grown eight times while it does not.
  */
 const GROWTH = 1.5;
-const FLAT_GROWTH = 4;
+const FLAT_GROWTH = 8;
 const GROWING = 64 * 1024;
 
-/** Whether a line's `runs`th run in a call is sampled: 1, 2, 4, 8, 16, then 64, 256, 1024... */
+/** Whether a line's `runs`th run in a call is sampled: 1, 2, 4, 8, 16, then 128, 1024, 8192... */
 function sampled(runs: number): boolean {
   if ((runs & (runs - 1)) !== 0) return false;
-  // A power of two: up to 16, every one; above, those with an even exponent (Math.clz32 of 2^k is 31 - k).
-  return runs <= 16 || (Math.clz32(runs) & 1) === 1;
+  // A power of two, 2^k: up to 16, every one; above, every third (Math.clz32(2^k) is 31 - k).
+  return runs <= 16 || (31 - Math.clz32(runs)) % 3 === 1;
 }
 
 // One level of the stack: the run of the line running at that level of nested calls.
