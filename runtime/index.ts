@@ -10,7 +10,8 @@ export { toPprof } from './pprof';
 export type { MemoryUsage, MemoryUsageOptions, MemorySample } from './memory-usage';
 export type { LineTable, ProfileOptions, Report, ReportLine, ReportStream } from './types';
 
-// Called by code that the transformer emits; not meant to be called by hand.
+// Called by code that the transformer emits; not meant to be called by hand. Their names are
+// runtime/emitted-names.ts's HOOKS, which the transformer emits (test/contract.test.ts checks both).
 export { line as __line, yielding as __yielding } from './frame';
 export { register as __register } from './registry';
 export { enter as __enter, leave as __leave } from './call';

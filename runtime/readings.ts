@@ -13,7 +13,6 @@ import { getHeapCodeStatistics, getHeapSpaceStatistics, getHeapStatistics, setFl
 import { runInNewContext } from 'vm';
 
 export type Backend = 'heap' | 'rss' | 'exact';
-export const BACKENDS: readonly Backend[] = ['heap', 'rss', 'exact'];
 
 // ---- heap ---------------------------------------------------------------------------------------
 

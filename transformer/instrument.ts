@@ -23,6 +23,7 @@
  * - nothing in the profiled method's own parameter list: it runs before the frame exists.
  */
 import type * as ts from 'typescript';
+import { FRAME_METHODS, HOOKS } from '../runtime/emitted-names';
 import { lineOf } from './line-table';
 import { isAsync, isGenerator, type Member, type Target, type Wrapped } from './targets';
 
@@ -109,7 +110,7 @@ export class Instrumenter {
       return this.profiledMember(target, index);
     });
     // static { __mp.__register(this, __mpLines[i], ...) }: publishes the tables while the class is defined.
-    const register = f.createExpressionStatement(this.runtimeCall('__register', [f.createThis(), ...indices.map((i) => this.tableRef(i))]));
+    const register = f.createExpressionStatement(this.runtimeCall(HOOKS.register, [f.createThis(), ...indices.map((i) => this.tableRef(i))]));
     members.push(f.createClassStaticBlockDeclaration(f.createBlock([register], false)));
     const modifiers = tsi.visitNodes(cls.modifiers, this.visit, tsi.isModifierLike);
     const heritage = tsi.visitNodes(cls.heritageClauses, this.visit, tsi.isHeritageClause);
@@ -122,8 +123,8 @@ export class Instrumenter {
     return this.f.createElementAccessExpression(this.emitter.tables, index);
   }
 
-  /** `__mp.<name>(...args)`: a call into the runtime. */
-  private runtimeCall(name: string, args: ts.Expression[]): ts.CallExpression {
+  /** `__mp.<hook>(...args)`: a call of one of the runtime's hooks (runtime/emitted-names.ts). */
+  private runtimeCall(name: (typeof HOOKS)[keyof typeof HOOKS], args: ts.Expression[]): ts.CallExpression {
     return this.f.createCallExpression(this.f.createPropertyAccessExpression(this.emitter.runtime, name), undefined, args);
   }
 
@@ -158,13 +159,13 @@ export class Instrumenter {
    */
   private instrumentedDecorator(decorator: ts.Decorator, tables: number[]): ts.Decorator {
     const expression = this.tsi.visitNode(decorator.expression, this.visit, this.tsi.isExpression)!;
-    return this.f.updateDecorator(decorator, this.runtimeCall('__instrumented', [expression, ...tables.map((i) => this.tableRef(i))]));
+    return this.f.updateDecorator(decorator, this.runtimeCall(HOOKS.instrumented, [expression, ...tables.map((i) => this.tableRef(i))]));
   }
 
   /** `profile(function () {...})` -> `__mp.__instrumented(profile, __mpLines[i])(function () {...})`. */
   private instrumentedCall(call: ts.CallExpression, target: Target): ts.CallExpression {
     const { f, tsi } = this;
-    const callee = f.createParenthesizedExpression(this.runtimeCall('__instrumented', [tsi.visitNode(call.expression, this.visit, tsi.isExpression)!, this.tableRef(this.emitter.tableIndex(target))]));
+    const callee = f.createParenthesizedExpression(this.runtimeCall(HOOKS.instrumented, [tsi.visitNode(call.expression, this.visit, tsi.isExpression)!, this.tableRef(this.emitter.tableIndex(target))]));
     return f.updateCallExpression(call, callee, call.typeArguments, [this.profiledFunction(target, this.emitter.tableIndex(target))]);
   }
 
@@ -198,7 +199,7 @@ export class Instrumenter {
     const real = fn.parameters.filter((p) => !(tsi.isIdentifier(p.name) && p.name.text === 'this'));
     const length = real.findIndex((p) => p.initializer !== undefined || p.dotDotDotToken !== undefined);
     const wrapperParameters = real.slice(0, length < 0 ? real.length : length).map(() => f.createParameterDeclaration(undefined, undefined, f.createUniqueName('p')));
-    const call = this.runtimeCall('__function', [
+    const call = this.runtimeCall(HOOKS.function, [
       this.tableRef(index),
       impl,
       f.createThis(),
@@ -235,8 +236,8 @@ export class Instrumenter {
           probed = this.mapped([...this.probeStatement(this.lineAt(original)), f.createReturnStatement(tsi.visitNode(original, this.visit, tsi.isExpression)!)], original);
         }
         // Source-mapped to the body's braces, so coverage tools see the body's blocks where they are.
-        const enter = this.mapped(this.constant(frame, this.runtimeCall('__enter', [this.tableRef(index)])), opening(original));
-        const leave = this.mapped(f.createBlock([this.mapped(f.createExpressionStatement(this.runtimeCall('__leave', [frame])), closing(original))], true), closing(original));
+        const enter = this.mapped(this.constant(frame, this.runtimeCall(HOOKS.enter, [this.tableRef(index)])), opening(original));
+        const leave = this.mapped(f.createBlock([this.mapped(f.createExpressionStatement(this.runtimeCall(HOOKS.leave, [frame])), closing(original))], true), closing(original));
         const statements = [...prologue, enter, this.mapped(f.createTryStatement(this.mapped(f.createBlock(probed, true), original), undefined, leave), original)];
         return tsi.isBlock(original) ? this.block(original, statements) : this.mapped(f.createBlock(statements, true), original);
       });
@@ -294,9 +295,9 @@ export class Instrumenter {
     const f = this.f;
     const caller = f.createUniqueName('__mpCaller');
     const frame = this.frame!;
-    const restore = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(frame, 'restore'), undefined, [caller]));
+    const restore = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(frame, FRAME_METHODS.restore), undefined, [caller]));
     return [
-      this.mapped(this.constant(caller, f.createCallExpression(f.createPropertyAccessExpression(frame, 'save'), undefined, [])), opening(body)),
+      this.mapped(this.constant(caller, f.createCallExpression(f.createPropertyAccessExpression(frame, FRAME_METHODS.save), undefined, [])), opening(body)),
       this.mapped(f.createTryStatement(this.mapped(f.createBlock(statements, true), body), undefined, this.mapped(f.createBlock([this.mapped(restore, closing(body))], false), closing(body))), body),
     ];
   }
@@ -304,7 +305,7 @@ export class Instrumenter {
   /** `yield __mp.__yielding(frame, x)`: the frame stops recording while the consumer has `x`. */
   private markedYield(node: ts.YieldExpression, frame: ts.Identifier): ts.YieldExpression {
     const value = node.expression ? this.tsi.visitNode(node.expression, this.visit, this.tsi.isExpression)! : this.f.createVoidZero();
-    return this.f.updateYieldExpression(node, undefined, this.runtimeCall('__yielding', [frame, value]));
+    return this.f.updateYieldExpression(node, undefined, this.runtimeCall(HOOKS.yielding, [frame, value]));
   }
 
   /** Loops, labels and a generator's `yield` do not reach into a nested function. */
@@ -514,14 +515,14 @@ export class Instrumenter {
    */
   private probe(line: number | undefined): ts.Expression {
     if (line === undefined) return this.f.createVoidZero();
-    return this.runtimeCall('__line', [this.frame!, this.f.createNumericLiteral(line)]);
+    return this.runtimeCall(HOOKS.line, [this.frame!, this.f.createNumericLiteral(line)]);
   }
 
   private probeStatement(line: number | undefined): ts.Statement[] {
     return line === undefined ? [] : [this.f.createExpressionStatement(this.probe(line))];
   }
 
-  /** `(frame.line(n), expression)` */
+  /** `(__mp.__line(frame, n), expression)` */
   private probed(line: number | undefined, expression: ts.Expression): ts.Expression {
     if (line === undefined) return expression;
     return this.mapped(this.f.createParenthesizedExpression(this.mapped(this.f.createComma(this.mapped(this.probe(line), expression), expression), expression)), expression);

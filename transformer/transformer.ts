@@ -4,6 +4,7 @@
  * emits exactly what plain tsc emits.
  */
 import type * as ts from 'typescript';
+import { HOOKS } from '../runtime/emitted-names';
 import type { LineTable } from '../runtime/types';
 import { diagnoser } from './diagnostics';
 import { findProfileImport } from './imports';
@@ -54,7 +55,7 @@ function transformFile(tsi: typeof ts, context: ts.TransformationContext, file: 
   // The source's path, resolved when the module loads (no absolute path of the build machine in the output).
   const paths = sourcePaths(tsi, context, file);
   const fileName = f.createUniqueName('__mpFile');
-  const located = f.createCallExpression(f.createPropertyAccessExpression(runtime, '__sourceFile'), undefined, [
+  const located = f.createCallExpression(f.createPropertyAccessExpression(runtime, HOOKS.sourceFile), undefined, [
     moduleLocation(tsi, emitsCommonJS(tsi, compilerOptions, file)),
     f.createStringLiteral(paths.source),
     ...(paths.output === undefined ? [] : [f.createStringLiteral(paths.output)]),
