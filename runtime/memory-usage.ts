@@ -16,7 +16,7 @@
  */
 import { performance } from 'perf_hooks';
 import { warmUp } from './frame';
-import { describeValue, OPTION_RULES } from './options';
+import { describeValue, OPTION_RULES, unknownOption } from './options';
 import { ProbeLog } from './probe-log';
 import { describeError, sayOnce } from './problems';
 import { readerFor, rssReading, type Backend } from './readings';
@@ -74,7 +74,7 @@ export function checkMemoryUsageOptions(fn: unknown, options: unknown): { backen
   if (options === undefined) return { backend: 'rss', interval: 0.1 };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) fail(`options must be an object, got ${describeValue(options)}`);
   for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) fail(`unknown option '${key}' (the options are ${OPTION_KEYS.map((k) => `'${k}'`).join(', ')})`);
+    if (!OPTION_KEYS.includes(key)) fail(unknownOption(key, OPTION_KEYS));
   }
   const { interval, backend } = options as MemoryUsageOptions;
   if (backend !== undefined && OPTION_RULES.backend(backend)) fail(`option 'backend' ${OPTION_RULES.backend(backend)}, got ${describeValue(backend)}`);

@@ -42,11 +42,17 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
+/**
+ * The message for an option name that is not one of `known`: the same words wherever options are
+ * checked (`@profile`, `memoryUsage`, `limitMemory`, the transformer's `before()`, the Vite plugin).
+ */
+export function unknownOption(name: string, known: readonly string[]): string {
+  return `unknown option '${name}' (the options are ${known.map((n) => `'${n}'`).join(', ')})`;
+}
+
 /** The message for one option, or undefined when the value is allowed. `undefined` is always allowed. */
 export function checkOption(name: string, value: unknown): string | undefined {
-  if (!isOptionName(name)) {
-    return `unknown option '${name}' (the options are ${OPTION_NAMES.map((n) => `'${n}'`).join(', ')})`;
-  }
+  if (!isOptionName(name)) return unknownOption(name, OPTION_NAMES);
   if (value === undefined) return undefined;
   const problem = OPTION_RULES[name](value);
   return problem && `option '${name}' ${problem}, got ${describeValue(value)}`;

@@ -19,7 +19,7 @@
 import { AssertionError } from 'assert';
 import { formatText, type Report } from '../runtime';
 import { measureAtProbes, type ProbeMeasurement } from '../runtime/memory-usage';
-import { describeValue } from '../runtime/options';
+import { describeValue, unknownOption } from '../runtime/options';
 import { ProbeLog } from '../runtime/probe-log';
 import { readerFor } from '../runtime/readings';
 import { BaselineError, DEFAULT_TOLERANCE, baselineOf, compareBaseline, describeFailures, diffMarkdown, diffTable, readBaseline, updateBaseline, type Tolerance } from './baseline';
@@ -63,7 +63,7 @@ function checkLimits(fn: unknown, limits: unknown): Checked {
   }
   for (const key of Object.keys(limits)) {
     if (!KEYS.includes(key)) {
-      throw new TypeError(`ts-memory-profiler: ${WHERE}: unknown option '${key}' (the options are ${KEYS.map((k) => `'${k}'`).join(', ')})`);
+      throw new TypeError(`ts-memory-profiler: ${WHERE}: ${unknownOption(key, KEYS)}`);
     }
   }
   const given = limits as MemoryLimits;
@@ -113,7 +113,7 @@ function parseTolerance(value: unknown): Tolerance {
   }
   const given = value as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (key !== 'bytes' && key !== 'percent') throw new TypeError(`ts-memory-profiler: ${WHERE}: unknown option 'tolerance.${key}' (the options are 'tolerance.bytes', 'tolerance.percent')`);
+    if (key !== 'bytes' && key !== 'percent') throw new TypeError(`ts-memory-profiler: ${WHERE}: ${unknownOption(`tolerance.${key}`, ['tolerance.bytes', 'tolerance.percent'])}`);
   }
   const tolerance = { ...DEFAULT_TOLERANCE };
   if (given.bytes !== undefined) tolerance.bytes = parseBytes(given.bytes, 'tolerance.bytes', WHERE);

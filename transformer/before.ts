@@ -8,6 +8,7 @@
  * the host reports as a failed build.
  */
 import type * as ts from 'typescript';
+import { unknownOption } from '../runtime/options';
 import { profileTransformerFactory } from './transformer';
 
 export interface BeforeOptions {
@@ -17,14 +18,14 @@ export interface BeforeOptions {
   addDiagnostic?: (diagnostic: ts.Diagnostic) => unknown;
 }
 
-const KNOWN = new Set(['ts', 'addDiagnostic']);
+const KNOWN = ['ts', 'addDiagnostic'];
 
 export function before(options: BeforeOptions = {}): ts.TransformerFactory<ts.SourceFile> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`ts-memory-profiler: before(options) takes an object, got ${options === null ? 'null' : typeof options}`);
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new TypeError(`ts-memory-profiler: before(options): unknown option '${key}' (known: ts, addDiagnostic)`);
+    if (!KNOWN.includes(key)) throw new TypeError(`ts-memory-profiler: before(options): ${unknownOption(key, KNOWN)}`);
   }
   if (options.ts !== undefined && (typeof options.ts !== 'object' || options.ts === null || typeof options.ts.factory !== 'object')) {
     throw new TypeError("ts-memory-profiler: before(options): option 'ts' must be the typescript module");

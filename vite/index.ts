@@ -14,6 +14,7 @@
  */
 import * as path from 'path';
 import type * as ts from 'typescript';
+import { unknownOption } from '../runtime/options';
 import { before } from '../transformer/before';
 import { PACKAGE } from '../transformer/imports';
 import { nearestConfigFile, readProjectConfig } from '../transformer/project';
@@ -40,7 +41,7 @@ const KEPT = ['experimentalDecorators', 'emitDecoratorMetadata', 'useDefineForCl
 export function memoryProfiler(options: MemoryProfilerPluginOptions = {}): MemoryProfilerPlugin {
   if (typeof options !== 'object' || options === null) throw new TypeError('ts-memory-profiler/vite: memoryProfiler(options) takes an object');
   for (const key of Object.keys(options)) {
-    if (key !== 'tsconfig' && key !== 'ts') throw new TypeError(`ts-memory-profiler/vite: unknown option '${key}' (known: tsconfig, ts)`);
+    if (key !== 'tsconfig' && key !== 'ts') throw new TypeError(`ts-memory-profiler/vite: ${unknownOption(key, ['tsconfig', 'ts'])}`);
   }
   if (options.tsconfig !== undefined && typeof options.tsconfig !== 'string') throw new TypeError("ts-memory-profiler/vite: option 'tsconfig' must be a path");
   const tsi: typeof ts = options.ts ?? require('typescript');
