@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as ts from 'typescript';
 import { displayPath } from '../runtime/report';
+import { tscError } from '../transformer/diagnostics';
 import { nearestConfigFile, readProjectConfig } from '../transformer/project';
 import { profileTransformerFactory } from '../transformer/transformer';
 
@@ -160,10 +161,15 @@ function checkJsx(tsi: typeof ts, file: string, source: string, options: ts.Comp
     };
     throw new BuildError(describe(tsi, [diagnostic]));
   }
-  const { line, character } = sourceFile.getLineAndCharacterOfPosition(element.getStart(sourceFile));
   const setting = jsx === tsi.JsxEmit.Preserve ? 'preserve' : 'react-native';
   throw new BuildError(
-    `${displayPath(file)}(${line + 1},${character + 1}): error: ts-memory-profiler: "jsx": "${setting}" leaves the JSX for another tool, and Node cannot run it: set "jsx" to "react-jsx" or "react" in tsconfig.json`,
+    tscError(
+      displayPath(file),
+      sourceFile,
+      element.getStart(sourceFile),
+      undefined,
+      `ts-memory-profiler: "jsx": "${setting}" leaves the JSX for another tool, and Node cannot run it: set "jsx" to "react-jsx" or "react" in tsconfig.json`,
+    ),
   );
 }
 
@@ -178,8 +184,7 @@ function describe(tsi: typeof ts, diagnostics: readonly ts.Diagnostic[]): string
     .map((d) => {
       const message = tsi.flattenDiagnosticMessageText(d.messageText, '\n');
       if (!d.file || d.start === undefined) return `error TS${d.code}: ${message}`;
-      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-      return `${displayPath(d.file.fileName)}(${line + 1},${character + 1}): error TS${d.code}: ${message}`;
+      return tscError(displayPath(d.file.fileName), d.file, d.start, d.code, message);
     })
     .join('\n');
 }

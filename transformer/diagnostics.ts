@@ -16,6 +16,16 @@ export type Span = ts.Node | { start: number; length: number };
 
 export type Diagnose = (at: Span, code: Code, message: string) => void;
 
+/**
+ * An error as tsc prints it: `file(line,col): error TSnnnn: message`, line and column from 1 (`error:`
+ * alone for one that has no TypeScript code). The one formatter for the transformer's errors and
+ * `ts-mprof run`'s (loader/compile.ts).
+ */
+export function tscError(fileName: string, file: ts.SourceFile, start: number, code: number | undefined, message: string): string {
+  const { line, character } = file.getLineAndCharacterOfPosition(start);
+  return `${fileName}(${line + 1},${character + 1}): error${code === undefined ? '' : ` TS${code}`}: ${message}`;
+}
+
 export function diagnoser(tsi: typeof ts, file: ts.SourceFile, addDiagnostic?: (diagnostic: ts.Diagnostic) => unknown): Diagnose {
   return (at, code, message) => {
     const start = 'kind' in at ? at.getStart(file) : at.start;
@@ -25,7 +35,6 @@ export function diagnoser(tsi: typeof ts, file: ts.SourceFile, addDiagnostic?: (
       addDiagnostic({ file, start, length, messageText: text, category: tsi.DiagnosticCategory.Error, code });
       return;
     }
-    const { line, character } = file.getLineAndCharacterOfPosition(start);
-    throw new Error(`${file.fileName}(${line + 1},${character + 1}): error TS${code}: ${text}`);
+    throw new Error(tscError(file.fileName, file, start, code, text));
   };
 }
