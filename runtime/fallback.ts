@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import { fileURLToPath } from 'url';
 import type { Site } from './frame';
-import { sayOnce } from './problems';
+import { PLUGIN_SETUP, sayOnce } from './problems';
 import type { LineTable } from './types';
 
 // Frames of TypeScript's decorator helpers (and reflect-metadata's Reflect.decorate, which they call
@@ -46,14 +46,13 @@ function decoratorLine(file: string, line: number): { line: number; text: string
 }
 
 export function fallbackTable(site: Site, name: string): LineTable {
-  const plugin = `"plugins": [{ "transform": "ts-memory-profiler/transformer" }] in tsconfig.json compilerOptions, built with tspc (ts-patch)`;
   sayOnce(
     'not-instrumented',
     site.inline === false
       ? `${name} was not instrumented, so its report has one line (the whole call, entry to exit): only a ` +
-          `function written inside the call, profile(function ${name}() {...}), is instrumented, with ${plugin}.`
+          `function written inside the call, profile(function ${name}() {...}), is instrumented, with ${PLUGIN_SETUP}.`
       : `${name} was not instrumented when it was built, so its report has the decorator line only ` +
-          `(the whole call, entry to exit). For line-by-line reports: ${plugin}.`,
+          `(the whole call, entry to exit). For line-by-line reports: ${PLUGIN_SETUP}.`,
   );
   const where = decoratorLocation(site.origin);
   const found = where && decoratorLine(where.file, where.line);

@@ -17,7 +17,7 @@
 import { open } from './call';
 import { swapPending, type Frame, type Site } from './frame';
 import type { GcRecorder } from './gc';
-import { sayOnce } from './problems';
+import { PLUGIN_SETUP, sayOnce } from './problems';
 import { isEnabled } from './settings';
 
 type Method = 'next' | 'return' | 'throw';
@@ -79,6 +79,6 @@ function notInstrumented(frame: Frame): void {
   sayOnce(
     'generator-not-instrumented',
     `${name}: a generator built without the transformer writes no report (its body runs at each next(), after the call returned). ` +
-      `For line-by-line reports: "plugins": [{ "transform": "ts-memory-profiler/transformer" }] in tsconfig.json compilerOptions, built with tspc (ts-patch).`,
+      `For line-by-line reports: ${PLUGIN_SETUP}.`,
   );
 }

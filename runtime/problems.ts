@@ -4,6 +4,9 @@
  */
 const said = new Set<string>();
 
+/** How to build with the transformer, for the words said when a method or generator was built without it. */
+export const PLUGIN_SETUP = `"plugins": [{ "transform": "ts-memory-profiler/transformer" }] in tsconfig.json compilerOptions, built with tspc (ts-patch)`;
+
 export function sayOnce(kind: string, message: string): void {
   if (said.has(kind)) return;
   said.add(kind);
