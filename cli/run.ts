@@ -12,6 +12,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { environmentFor } from '../loader/settings';
 import { REPORTS_ENV } from '../runtime/report-file';
+import { exitStatus, forwardSignals } from './child';
 import { readReports, renderReportHtml, writeOutput } from './html';
 import { parseRunArguments } from './options';
 import { toSpeedscope } from './speedscope';
@@ -42,24 +43,15 @@ export async function main(args: string[]): Promise<number> {
     stdio: 'inherit',
     env: { ...process.env, ...environmentFor(settings), ...(reportsFile === undefined ? {} : { [REPORTS_ENV]: reportsFile }) },
   });
-  // Ctrl-C reaches the program from the terminal itself: wait for it to finish rather than die first.
-  // A SIGTERM or SIGHUP sent to this process alone is passed on.
-  const ignore = () => undefined;
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  const handlers: Array<[NodeJS.Signals, (signal: NodeJS.Signals) => void]> = [
-    ['SIGINT', ignore],
-    ['SIGTERM', forward],
-    ['SIGHUP', forward],
-  ];
-  for (const [signal, handler] of handlers) process.on(signal, handler);
+  const stopForwarding = forwardSignals(child);
   let code: number;
   try {
     code = await new Promise<number>((resolve, reject) => {
       child.on('error', reject);
-      child.on('exit', (exitCode, signal) => resolve(exitCode ?? 128 + (signal ? os.constants.signals[signal] : 0)));
+      child.on('exit', (exitCode, signal) => resolve(exitStatus(exitCode, signal)));
     });
   } finally {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
+    stopForwarding();
   }
   if (reportsFile !== undefined) {
     // Written whatever the program's exit code: a failing run's reports are worth a look too.

@@ -7,8 +7,8 @@
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { exitStatus, forwardSignals } from './child';
 import { cmdlineLine, memLine } from './dat';
 import { canSample, sample } from './sampler';
 import { readOptions } from './args';
@@ -142,13 +142,8 @@ export async function main(args: string[]): Promise<number> {
     lastProgress = now;
   };
 
-  // The terminal's Ctrl-C reaches the command too: keep recording until it exits. Other signals
-  // sent to ts-mprof alone are passed on.
-  const forward = (signal: NodeJS.Signals) => () => {
-    if (signal !== 'SIGINT') child.kill(signal);
-  };
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, forward(signal)] as const);
-  for (const [signal, handler] of handlers) process.on(signal, handler);
+  // The terminal's Ctrl-C reaches the command too: keep recording until it exits.
+  const stopForwarding = forwardSignals(child);
 
   const code = await new Promise<number>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
@@ -173,10 +168,10 @@ export async function main(args: string[]): Promise<number> {
       // last sample is taken as the command ends).
       const end = Date.now() / 1000;
       if (last !== undefined && end > last.t) write(last.rss, end);
-      resolve(exitCode ?? 128 + (signal ? os.constants.signals[signal] ?? 0 : 0));
+      resolve(exitStatus(exitCode, signal));
     });
   });
-  for (const [signal, handler] of handlers) process.off(signal, handler);
+  stopForwarding();
   fs.closeSync(fd);
 
   if (live) process.stderr.write('\r\x1b[K');
