@@ -11,7 +11,6 @@
  */
 import * as fs from 'fs';
 import { StringDecoder } from 'string_decoder';
-import { funcLine } from '../runtime/timeline';
 
 export interface Sample {
   /** MiB. */
@@ -61,7 +60,15 @@ export function chldLine(child: string, mem: number, t: number): string {
   return `CHLD ${child} ${mem.toFixed(6)} ${t.toFixed(4)}\n`;
 }
 
-export { funcLine };
+/** One FUNC line, formatted as memory_profiler 0.61 writes it ("%s %.4f %.4f %.4f %.4f %d"). */
+export function funcLine(name: string, mem0: number, t0: number, mem1: number, t1: number, level: number): string {
+  return `FUNC ${funcName(name)} ${mem0.toFixed(4)} ${t0.toFixed(4)} ${mem1.toFixed(4)} ${t1.toFixed(4)} ${level}\n`;
+}
+
+/** mprof splits lines on spaces, so a name may not hold any (`Class.get x` -> `Class.get_x`). */
+export function funcName(name: string): string {
+  return name.replace(/\s+/g, '_') || '<anonymous>';
+}
 
 export function formatRecording(r: Recording): string {
   let text = r.cmdline === undefined ? '' : `CMDLINE ${r.cmdline}\n`;

@@ -4,7 +4,9 @@
  *
  *   FUNC <name> <MiB at entry> <epoch s at entry> <MiB at exit> <epoch s at exit> <nesting level>
  *
- * to it, with RSS readings, so the recording shows each call as a bracket on the memory curve.
+ * to it, with RSS readings, so the recording shows each call as a bracket on the memory curve. The
+ * line is written by cli/dat.ts, the one module of the `.dat` format, loaded at the first call
+ * recorded (a process not recorded never loads it).
  * The file is opened for appending (O_APPEND): the sampler's MEM lines and these never interleave
  * within a line. Unset, the only cost is a `timelineOn` check when a call opens and when it ends.
  */
@@ -19,16 +21,6 @@ export const TIMELINE_ENV = 'TS_MPROF_TIMELINE';
 export const timelineOn: boolean = !!process.env[TIMELINE_ENV];
 
 const MIB = 2 ** 20;
-
-/** One FUNC line, formatted as memory_profiler 0.61 writes it ("%s %.4f %.4f %.4f %.4f %d"). */
-export function funcLine(name: string, mem0: number, t0: number, mem1: number, t1: number, level: number): string {
-  return `FUNC ${funcName(name)} ${mem0.toFixed(4)} ${t0.toFixed(4)} ${mem1.toFixed(4)} ${t1.toFixed(4)} ${level}\n`;
-}
-
-/** mprof splits lines on spaces, so a name may not hold any (`Class.get x` -> `Class.get_x`). */
-export function funcName(name: string): string {
-  return name.replace(/\s+/g, '_') || '<anonymous>';
-}
 
 /** Epoch milliseconds with sub-millisecond digits (mprof writes tenths of a millisecond). */
 function now(): number {
@@ -67,6 +59,7 @@ export function timelineLeave(frame: Frame, name: string): void {
   try {
     if (fd === undefined) fd = fs.openSync(process.env[TIMELINE_ENV]!, 'a');
     if (fd === null) return;
+    const { funcLine } = require('../cli/dat') as typeof import('../cli/dat');
     fs.writeSync(fd, funcLine(name, entry.mem0 / MIB, entry.t0 / 1000, mem1 / MIB, t1 / 1000, entry.level));
   } catch (error) {
     fd = null;

@@ -13,7 +13,7 @@ import { compile, ROOT, writeProject } from './helpers/compile';
 type Recording = import('../dist/cli/dat').Recording;
 const { DatError, formatRecording, memLine, parseDat, peakOf, readDat } = require(path.join(ROOT, 'dist/cli/dat')) as typeof import('../dist/cli/dat');
 const { parseArgs, defaultOutput, progressLine } = require(path.join(ROOT, 'dist/cli/timeline')) as typeof import('../dist/cli/timeline');
-const { funcLine, funcName } = require(path.join(ROOT, 'dist/runtime/timeline')) as typeof import('../dist/runtime/timeline');
+const { funcLine, funcName } = require(path.join(ROOT, 'dist/cli/dat')) as typeof import('../dist/cli/dat');
 
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 const PYTHON_DAT = path.join(ROOT, 'test', 'fixtures', 'mprof-python.dat');
