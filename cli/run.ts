@@ -10,11 +10,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { environmentFor } from '../loader/settings';
+import { environmentFor } from '../loader/environment';
 import { REPORTS_ENV } from '../runtime/report-file';
 import { exitStatus, forwardSignals } from './child';
 import { readReports, renderReportHtml, writeOutput } from './html';
-import { parseRunArguments } from './options';
+import { parseRunArguments } from './run-arguments';
 import { toSpeedscope } from './speedscope';
 
 const REGISTER = pathToFileURL(path.join(__dirname, '..', 'loader', 'register.js')).href;

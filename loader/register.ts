@@ -4,7 +4,7 @@
  *   node --import ts-memory-profiler/register app.ts [args...]     (ES modules and CommonJS)
  *   node --require ts-memory-profiler/register app.ts [args...]    (CommonJS)
  *
- * Options come from the environment (loader/settings.ts: TS_MEMORY_PROFILER_PRECISION, _BACKEND,
+ * Options come from the environment (loader/environment.ts: TS_MEMORY_PROFILER_PRECISION, _BACKEND,
  * _FORMAT, _OUTPUT, _AGGREGATE) and become `configure(...)` defaults before the program loads.
  * `ts-mprof run` starts node with this module.
  */
@@ -15,7 +15,7 @@ import { Worker, isMainThread } from 'worker_threads';
 import { openChannel } from './channel';
 import { preloadOrder, typeScriptLoaderAfter } from './preloads';
 import { installRequireHooks } from './require';
-import { SettingError, applySettings, settingsFromEnvironment } from './settings';
+import { SettingError, applySettings, settingsFromEnvironment } from './environment';
 import { type SyncHooks, syncHooks } from './sync-hooks';
 
 type Register = (specifier: string, options: { data: unknown; transferList: unknown[] }) => void;

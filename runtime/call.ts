@@ -3,11 +3,11 @@
  * that keep one) to the written report.
  */
 import { aggregate } from './aggregate';
-import { fallbackTable } from './fallback';
+import { fallbackTable } from './uninstrumented';
 import { Frame, IDLE, SLOTS, swapPending, takePending, unseenFrom, unseenUntil, warmUp, type Site } from './frame';
 import { GcRecorder, attribute } from './gc';
 import { heapReading, readerFor } from './readings';
-import { describeError, sayOnce } from './problems';
+import { describeError, sayOnce } from './stderr';
 import { publish } from './publish';
 import { CallClock, settleDone } from './settle';
 import { buildReport } from './report';

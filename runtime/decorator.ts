@@ -12,7 +12,7 @@ import { callProfiled, ownCalls } from './call';
 import { warmUp, type Site } from './frame';
 import { callGenerator } from './generator';
 import { copyDecorations } from './metadata';
-import { validateOptions } from './options';
+import { validateOptions } from './option-rules';
 import { registerMember } from './registry';
 import { disabledByEnvironment } from './settings';
 import type { LineTable, ProfileOptions } from './types';

@@ -17,7 +17,7 @@
 import { open } from './call';
 import { swapPending, type Frame, type Site } from './frame';
 import type { GcRecorder } from './gc';
-import { PLUGIN_SETUP, sayOnce } from './problems';
+import { PLUGIN_SETUP, sayOnce } from './stderr';
 import { isEnabled } from './settings';
 
 type Method = 'next' | 'return' | 'throw';

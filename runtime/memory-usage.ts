@@ -16,9 +16,9 @@
  */
 import { performance } from 'perf_hooks';
 import { warmUp } from './frame';
-import { describeValue, OPTION_RULES, unknownOption } from './options';
+import { describeValue, OPTION_RULES, unknownOption } from './option-rules';
 import { ProbeLog } from './probe-log';
-import { describeError, sayOnce } from './problems';
+import { describeError, sayOnce } from './stderr';
 import { readerFor, rssReading, type Backend } from './readings';
 import { RssSampler } from './rss-sampler';
 import { hrtimeMs } from './rss-sampler-layout';

@@ -8,7 +8,7 @@
  * nothing global (no-conflict keeps its shared registry under a symbol on `Reflect`, which a program
  * that never defines a profiled class never gets).
  */
-import { describeError, sayOnce } from './problems';
+import { describeError, sayOnce } from './stderr';
 
 type NoConflict = typeof import('reflect-metadata/no-conflict');
 

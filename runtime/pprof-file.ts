@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { atSignalExit } from './exit-signals';
 import { PprofTotals } from './pprof';
-import { describeError, sayOnce } from './problems';
+import { describeError, sayOnce } from './stderr';
 import type { Report } from './types';
 
 /** Per file (absolute path), its profile so far. */

@@ -2,7 +2,7 @@
  * Hands a finished report to the user: its text to the stream, the object to `onReport`. A stream or
  * callback that throws is said once on stderr and never reaches the profiled method's caller.
  */
-import { describeError, sayOnce } from './problems';
+import { describeError, sayOnce } from './stderr';
 import { collectPprof } from './pprof-file';
 import { formatJson, formatText } from './report';
 import { recordReport } from './report-file';

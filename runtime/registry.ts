@@ -5,7 +5,7 @@
  * in each class with profiled members.
  */
 import { defineMetadata } from './metadata';
-import { describeError, sayOnce } from './problems';
+import { describeError, sayOnce } from './stderr';
 import type { LineTable } from './types';
 
 export const LINES_METADATA_KEY = 'ts-memory-profiler:lines';

@@ -4,7 +4,7 @@
  * HTML report after the program exits. Unset, publishing costs one check. Never throws.
  */
 import * as fs from 'fs';
-import { describeError, sayOnce } from './problems';
+import { describeError, sayOnce } from './stderr';
 import { formatJson } from './report';
 import type { Report } from './types';
 

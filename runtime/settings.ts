@@ -2,8 +2,8 @@
  * Process-wide defaults set by `configure`, the environment switch, and the rule that picks each
  * option at a call: the decorator's own value, then `configure`'s, then the built-in default.
  */
-import { validateOptions } from './options';
-import { sayOnce } from './problems';
+import { validateOptions } from './option-rules';
+import { sayOnce } from './stderr';
 import type { Backend } from './readings';
 import type { ProfileOptions, ReportStream } from './types';
 

@@ -12,7 +12,7 @@
  */
 import * as fs from 'fs';
 import { rssReading } from './readings';
-import { describeError, sayOnce } from './problems';
+import { describeError, sayOnce } from './stderr';
 import type { Frame } from './frame';
 
 export const TIMELINE_ENV = 'TS_MPROF_TIMELINE';

@@ -2,7 +2,7 @@
  * Memory sizes as users write them in tests: a number of bytes, or a string with a unit. KB, MB and
  * GB are powers of 1000; KiB, MiB and GiB powers of 1024 (the unit of the line-by-line tables).
  */
-import { describeValue } from '../runtime/options';
+import { describeValue } from '../runtime/option-rules';
 
 const UNITS: Partial<Record<string, number>> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
 const SIZE = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+)\s*$/i;

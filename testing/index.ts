@@ -19,7 +19,7 @@
 import { AssertionError } from 'assert';
 import { formatText, type Report } from '../runtime';
 import { measureAtProbes, type ProbeMeasurement } from '../runtime/memory-usage';
-import { describeValue, unknownOption } from '../runtime/options';
+import { describeValue, unknownOption } from '../runtime/option-rules';
 import { ProbeLog } from '../runtime/probe-log';
 import { readerFor } from '../runtime/readings';
 import { BaselineError, DEFAULT_TOLERANCE, baselineOf, compareBaseline, describeFailures, diffMarkdown, diffTable, readBaseline, updateBaseline, type Tolerance } from './baseline';

@@ -8,7 +8,7 @@
  * the host reports as a failed build.
  */
 import type * as ts from 'typescript';
-import { unknownOption } from '../runtime/options';
+import { unknownOption } from '../runtime/option-rules';
 import { profileTransformerFactory } from './transformer';
 
 export interface BeforeOptions {

@@ -3,7 +3,7 @@
  * with a body (a target), or a diagnostic. Literal options are checked here with the runtime's rules.
  */
 import type * as ts from 'typescript';
-import { checkOption, describeValue } from '../runtime/options';
+import { checkOption, describeValue } from '../runtime/option-rules';
 import { Code, type Diagnose } from './diagnostics';
 import { asProfileDecorator, isProfileCall, unparenthesized, type ProfileDecorator, type ProfileImport } from './imports';
 

@@ -14,7 +14,7 @@
  */
 import * as path from 'path';
 import type * as ts from 'typescript';
-import { unknownOption } from '../runtime/options';
+import { unknownOption } from '../runtime/option-rules';
 import { before } from '../transformer/before';
 import { PACKAGE } from '../transformer/imports';
 import { nearestConfigFile, readProjectConfig } from '../transformer/project';

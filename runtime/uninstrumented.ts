@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import { fileURLToPath } from 'url';
 import type { Site } from './frame';
-import { PLUGIN_SETUP, sayOnce } from './problems';
+import { PLUGIN_SETUP, sayOnce } from './stderr';
 import type { LineTable } from './types';
 
 // Frames of TypeScript's decorator helpers (and reflect-metadata's Reflect.decorate, which they call

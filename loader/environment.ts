@@ -4,7 +4,7 @@
  * through the environment variables, so both ways of starting read them here, with the same checks.
  */
 import * as fs from 'fs';
-import { checkOption } from '../runtime/options';
+import { checkOption } from '../runtime/option-rules';
 import { configure } from '../runtime/settings';
 import type { ProfileOptions, ReportStream } from '../runtime/types';
 

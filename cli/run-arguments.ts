@@ -2,7 +2,7 @@
  * The arguments of `ts-mprof run`: options, then the program, then the program's own arguments
  * (everything after the program is the program's, even what looks like an option).
  */
-import { SettingError, parseSetting, type RunSettings } from '../loader/settings';
+import { SettingError, parseSetting, type RunSettings } from '../loader/environment';
 import { readOptions } from './args';
 import { UsageError } from './usage';
 
