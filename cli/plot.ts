@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DatError, scanDat, type FuncCall, type Recording } from './dat';
+import { DatError, scanDat, type FuncCall, type Recording, type Sample } from './dat';
 import { progressOnTerminal } from './progress';
 import { chooseRecording, formatDate, guarded } from './recordings';
 import { readArguments } from './args';
@@ -123,13 +123,61 @@ class Coverage {
   }
 }
 
-/** The chart as a standalone SVG document. */
+/** The chart as a standalone SVG document: its layout, then each of its parts, back to front. */
 export function renderSvg(recording: Recording | Columns, file: string, options: PlotOptions = {}): string {
   const columns = recording instanceof Columns ? recording : Columns.of(recording);
   const start = columns.start();
   if (start === undefined) throw new DatError(`${file}: nothing to plot (no MEM or FUNC lines)`);
-  const sampleCount = columns.sampleCount;
-  const callCount = columns.callCount;
+  const chart = layOut(columns, start);
+  const out: string[] = [];
+  header(out, chart, file, options);
+  axes(out, chart);
+  callBands(out, chart);
+  memoryCurve(out, chart);
+  peakMark(out, chart);
+  brackets(out, chart);
+  labelledSpans(out, chart);
+  legend(out, chart);
+  out.push(`</svg>`);
+  return out.join('\n') + '\n';
+}
+
+/** One decimal, for coordinates. */
+const f = (v: number) => v.toFixed(1);
+
+/** Per function: its colour, number of calls, time in all (for the legend), and its bands. */
+interface FunctionStats {
+  color: string;
+  calls: number;
+  total: number;
+  bands: Coverage;
+}
+
+/** Where everything goes: the scales, the rows (label strip, plot, legend) and what is drawn. */
+interface Chart {
+  columns: Columns;
+  start: number;
+  /** Time (epoch s) to x; a duration from the start to x; memory (MiB) to y. */
+  x: (t: number) => number;
+  xr: (t: number) => number;
+  y: (mem: number) => number;
+  plotW: number;
+  stripTop: number;
+  plotTop: number;
+  plotBottom: number;
+  legendTop: number;
+  height: number;
+  xTicks: number[];
+  yTicks: number[];
+  placed: Placed[];
+  unlabelled: number;
+  stats: FunctionStats[];
+  color: (name: string) => string;
+  bracketed: FuncCall[];
+  top: Sample | undefined;
+}
+
+function layOut(columns: Columns, start: number): Chart {
   // Loops, not Math.min(...values): a spread of a million values overflows the stack.
   let memLo = Infinity;
   let memHi = -Infinity;
@@ -153,10 +201,9 @@ export function renderSvg(recording: Recording | Columns, file: string, options:
   const xr = (t: number) => MARGIN.left + (t / xHi) * plotW;
 
   const { placed, unlabelled, lanes } = placeLabels(columns, x, WIDTH - 4);
-  // Per function: its colour, number of calls and time in all (for the legend).
   const names = columns.names;
   const stats = names.map((_, i) => ({ color: COLORS[i % COLORS.length], calls: 0, total: 0, bands: new Coverage(MARGIN.left, plotW) }));
-  for (let i = 0; i < callCount; i++) {
+  for (let i = 0; i < columns.callCount; i++) {
     const entry = stats[columns.callName.data[i]];
     const [t0, t1] = [columns.callT0.data[i], columns.callT1.data[i]];
     entry.calls++;
@@ -170,23 +217,27 @@ export function renderSvg(recording: Recording | Columns, file: string, options:
   const plotBottom = plotTop + PLOT_HEIGHT;
   const y = (mem: number) => plotBottom - ((mem - yLo) / (yHi - yLo)) * PLOT_HEIGHT;
   const legendTop = plotBottom + MARGIN.bottom;
-  const legendRows = names.length + (unlabelled ? 1 : 0) + (bracketed.length < callCount ? 1 : 0);
+  const legendRows = names.length + (unlabelled ? 1 : 0) + (bracketed.length < columns.callCount ? 1 : 0);
   const height = legendTop + legendRows * 18 + 12;
-  const f = (v: number) => v.toFixed(1);
+  return { columns, start, x, xr, y, plotW, stripTop, plotTop, plotBottom, legendTop, height, xTicks, yTicks, placed, unlabelled, stats, color, bracketed, top: columns.peak() };
+}
 
-  const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ${FONT} font-size="12">`);
-  out.push(`<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`);
-
+/** The document's opening, the title and a line of facts. */
+function header(out: string[], c: Chart, file: string, options: PlotOptions): void {
+  const { columns, start, top } = c;
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${c.height}" viewBox="0 0 ${WIDTH} ${c.height}" ${FONT} font-size="12">`);
+  out.push(`<rect width="${WIDTH}" height="${c.height}" fill="#ffffff"/>`);
   const title = options.title ?? columns.cmdlineText?.trim() ?? path.basename(file);
   out.push(`<text x="${MARGIN.left}" y="22" font-size="16" font-weight="bold">${escapeXml(title)}</text>`);
-  const top = columns.peak();
-  const facts = [`${path.basename(file)}`, `started ${formatDate(start)}`, `${sampleCount} samples`];
+  const facts = [`${path.basename(file)}`, `started ${formatDate(start)}`, `${columns.sampleCount} samples`];
   if (top) facts.push(`peak ${top.mem.toFixed(1)} MiB at ${(top.t - start).toFixed(2)} s`);
-  if (callCount) facts.push(`${callCount} profiled call${callCount === 1 ? '' : 's'}`);
+  if (columns.callCount) facts.push(`${columns.callCount} profiled call${columns.callCount === 1 ? '' : 's'}`);
   out.push(`<text x="${MARGIN.left}" y="40" fill="#555555">${escapeXml(facts.join(' · '))}</text>`);
+}
 
-  // Grid and axes.
+/** Grid, frame, tick labels and axis titles. */
+function axes(out: string[], c: Chart): void {
+  const { xr, y, plotTop, plotBottom, plotW, xTicks, yTicks } = c;
   out.push(`<g stroke="#e5e5e5" stroke-width="1">`);
   for (const v of yTicks) out.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${f(y(v))}" y2="${f(y(v))}"/>`);
   for (const v of xTicks) out.push(`<line x1="${f(xr(v))}" x2="${f(xr(v))}" y1="${plotTop}" y2="${plotBottom}"/>`);
@@ -202,79 +253,91 @@ export function renderSvg(recording: Recording | Columns, file: string, options:
   out.push(`</g>`);
   out.push(`<text x="${MARGIN.left + plotW / 2}" y="${plotBottom + 38}" text-anchor="middle" fill="#333333">time since start (s)</text>`);
   out.push(`<text transform="translate(18 ${plotTop + PLOT_HEIGHT / 2}) rotate(-90)" text-anchor="middle" fill="#333333">memory used (MiB)</text>`);
+}
 
-  // Each function's calls as faint bands behind the curve (touching bands merged).
-  for (const entry of stats) {
+/** Each function's calls as faint bands behind the curve (touching bands merged). */
+function callBands(out: string[], c: Chart): void {
+  for (const entry of c.stats) {
     for (const [x0, x1] of entry.bands.runs()) {
-      out.push(`<rect x="${f(x0)}" y="${plotTop}" width="${f(x1 - x0)}" height="${PLOT_HEIGHT}" fill="${entry.color}" fill-opacity="0.07"/>`);
+      out.push(`<rect x="${f(x0)}" y="${c.plotTop}" width="${f(x1 - x0)}" height="${PLOT_HEIGHT}" fill="${entry.color}" fill-opacity="0.07"/>`);
     }
   }
+}
 
-  // The memory curve, filled below.
-  if (sampleCount) {
-    const points = columns.curvePoints(x, plotW).map((s) => `${f(x(s.t))},${f(y(s.mem))}`);
-    const first = points[0].split(',')[0];
-    const last = points[points.length - 1].split(',')[0];
-    out.push(`<polygon points="${first},${plotBottom} ${points.join(' ')} ${last},${plotBottom}" fill="${LINE_COLOR}" fill-opacity="0.10"/>`);
-    out.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${LINE_COLOR}" stroke-width="1.6" stroke-linejoin="round"/>`);
-    if (sampleCount <= 150) {
-      out.push(`<g fill="${LINE_COLOR}">`);
-      for (const p of points) {
-        const [px, py] = p.split(',');
-        out.push(`<circle cx="${px}" cy="${py}" r="1.8"/>`);
-      }
-      out.push(`</g>`);
+/** The memory curve, filled below; its points too when there are few. */
+function memoryCurve(out: string[], c: Chart): void {
+  const { columns, x, y, plotW, plotBottom } = c;
+  if (!columns.sampleCount) return;
+  const points = columns.curvePoints(x, plotW).map((s) => `${f(x(s.t))},${f(y(s.mem))}`);
+  const first = points[0].split(',')[0];
+  const last = points[points.length - 1].split(',')[0];
+  out.push(`<polygon points="${first},${plotBottom} ${points.join(' ')} ${last},${plotBottom}" fill="${LINE_COLOR}" fill-opacity="0.10"/>`);
+  out.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${LINE_COLOR}" stroke-width="1.6" stroke-linejoin="round"/>`);
+  if (columns.sampleCount <= 150) {
+    out.push(`<g fill="${LINE_COLOR}">`);
+    for (const p of points) {
+      const [px, py] = p.split(',');
+      out.push(`<circle cx="${px}" cy="${py}" r="1.8"/>`);
     }
+    out.push(`</g>`);
   }
+}
 
-  // The peak, as mprof marks it: dashed red lines through the largest sample.
-  if (top) {
-    const [px, py] = [x(top.t), y(top.mem)];
-    out.push(`<g stroke="#d62728" stroke-width="1" stroke-dasharray="5 4"><line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${f(py)}" y2="${f(py)}"/><line x1="${f(px)}" x2="${f(px)}" y1="${plotTop}" y2="${plotBottom}"/></g>`);
-    // At the right end, above the line, where it hides no data point.
-    out.push(`<text x="${WIDTH - MARGIN.right - 4}" y="${f(Math.max(plotTop + 12, py - 5))}" fill="#d62728" stroke="#ffffff" stroke-width="3" paint-order="stroke" text-anchor="end">peak ${top.mem.toFixed(1)} MiB at ${(top.t - start).toFixed(2)} s</text>`);
-  }
+/** The peak, as mprof marks it: dashed red lines through the largest sample. */
+function peakMark(out: string[], c: Chart): void {
+  const { top, x, y, start, plotTop, plotBottom } = c;
+  if (!top) return;
+  const [px, py] = [x(top.t), y(top.mem)];
+  out.push(`<g stroke="#d62728" stroke-width="1" stroke-dasharray="5 4"><line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${f(py)}" y2="${f(py)}"/><line x1="${f(px)}" x2="${f(px)}" y1="${plotTop}" y2="${plotBottom}"/></g>`);
+  // At the right end, above the line, where it hides no data point.
+  out.push(`<text x="${WIDTH - MARGIN.right - 4}" y="${f(Math.max(plotTop + 12, py - 5))}" fill="#d62728" stroke="#ffffff" stroke-width="3" paint-order="stroke" text-anchor="end">peak ${top.mem.toFixed(1)} MiB at ${(top.t - start).toFixed(2)} s</text>`);
+}
 
-  // Brackets: '[' at the entry reading, ']' at the exit reading.
+/** Brackets on the curve: '[' at a call's entry reading, ']' at its exit reading. */
+function brackets(out: string[], c: Chart): void {
+  const { x, y } = c;
   const arm = 5;
   const half = 7;
   out.push(`<g fill="none" stroke-width="2">`);
-  for (const call of bracketed) {
-    const c = color(call.name);
+  for (const call of c.bracketed) {
     const [x0, y0, x1, y1] = [x(call.t0), y(call.mem0), x(call.t1), y(call.mem1)];
-    out.push(`<path stroke="${c}" d="M${f(x0 + arm)} ${f(y0 - half)}H${f(x0)}V${f(y0 + half)}H${f(x0 + arm)}M${f(x1 - arm)} ${f(y1 - half)}H${f(x1)}V${f(y1 + half)}H${f(x1 - arm)}"/>`);
+    out.push(`<path stroke="${c.color(call.name)}" d="M${f(x0 + arm)} ${f(y0 - half)}H${f(x0)}V${f(y0 + half)}H${f(x0 + arm)}M${f(x1 - arm)} ${f(y1 - half)}H${f(x1)}V${f(y1 + half)}H${f(x1 - arm)}"/>`);
   }
   out.push(`</g>`);
+}
 
-  // The labelled spans above the chart.
-  for (const { call, lane, textX } of placed) {
-    const c = color(call.name);
-    const laneY = stripTop + lane * LANE;
+/** The labelled spans in the strip above the chart. */
+function labelledSpans(out: string[], c: Chart): void {
+  const { x } = c;
+  for (const { call, lane, textX } of c.placed) {
+    const color = c.color(call.name);
+    const laneY = c.stripTop + lane * LANE;
     const x0 = x(call.t0);
     const w = Math.max(2, x(call.t1) - x0);
     out.push(`<g><title>${escapeXml(`${call.name}: ${call.mem0.toFixed(1)} MiB -> ${call.mem1.toFixed(1)} MiB, ${(call.t1 - call.t0).toFixed(3)} s`)}</title>`);
-    out.push(`<rect x="${f(x0)}" y="${laneY + 2}" width="${f(w)}" height="4" fill="${c}"/>`);
-    out.push(`<path d="M${f(x0)} ${laneY}V${laneY + 8}M${f(x0 + w)} ${laneY}V${laneY + 8}" stroke="${c}" stroke-width="1.5"/>`);
-    out.push(`<text x="${f(textX)}" y="${laneY + 17}" font-size="11" fill="${c}">${escapeXml(callLabel(call))}</text></g>`);
+    out.push(`<rect x="${f(x0)}" y="${laneY + 2}" width="${f(w)}" height="4" fill="${color}"/>`);
+    out.push(`<path d="M${f(x0)} ${laneY}V${laneY + 8}M${f(x0 + w)} ${laneY}V${laneY + 8}" stroke="${color}" stroke-width="1.5"/>`);
+    out.push(`<text x="${f(textX)}" y="${laneY + 17}" font-size="11" fill="${color}">${escapeXml(callLabel(call))}</text></g>`);
   }
+}
 
-  // Legend: one row per function.
+/** One row per function, then what was left out. */
+function legend(out: string[], c: Chart): void {
+  const names = c.columns.names;
   names.forEach((name, i) => {
-    const { calls, total } = stats[i];
-    const ly = legendTop + i * 18;
-    out.push(`<rect x="${MARGIN.left}" y="${ly - 9}" width="14" height="10" fill="${color(name)}"/>`);
+    const { calls, total } = c.stats[i];
+    const ly = c.legendTop + i * 18;
+    out.push(`<rect x="${MARGIN.left}" y="${ly - 9}" width="14" height="10" fill="${c.color(name)}"/>`);
     out.push(`<text x="${MARGIN.left + 20}" y="${ly}">${escapeXml(`${name}: ${calls} call${calls === 1 ? '' : 's'}, ${total.toFixed(3)} s in all`)}</text>`);
   });
-  let note = legendTop + names.length * 18;
-  if (unlabelled) {
-    out.push(`<text x="${MARGIN.left}" y="${note}" fill="#555555">${unlabelled} shorter call${unlabelled === 1 ? '' : 's'} drawn without a label</text>`);
+  let note = c.legendTop + names.length * 18;
+  if (c.unlabelled) {
+    out.push(`<text x="${MARGIN.left}" y="${note}" fill="#555555">${c.unlabelled} shorter call${c.unlabelled === 1 ? '' : 's'} drawn without a label</text>`);
     note += 18;
   }
-  if (bracketed.length < callCount) {
-    out.push(`<text x="${MARGIN.left}" y="${note}" fill="#555555">brackets on the curve for the ${bracketed.length} longest calls only (a band for all)</text>`);
+  if (c.bracketed.length < c.columns.callCount) {
+    out.push(`<text x="${MARGIN.left}" y="${note}" fill="#555555">brackets on the curve for the ${c.bracketed.length} longest calls only (a band for all)</text>`);
   }
-  out.push(`</svg>`);
-  return out.join('\n') + '\n';
 }
 
 /** The SVG in a minimal HTML page. */
