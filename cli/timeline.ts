@@ -5,7 +5,7 @@
  * (the file's absolute path): its @profile calls append FUNC lines there (runtime/timeline.ts).
  * The exit code is the command's.
  */
-import { spawn } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { exitStatus, forwardSignals } from './child';
@@ -82,106 +82,144 @@ export async function main(args: string[]): Promise<number> {
     return 1;
   }
   const output = options.output ?? defaultOutput(process.cwd());
-  // Appended to, as `ts-mprof run -o` appends: a second run into one file adds its own CMDLINE and
-  // samples (mprof keeps the last CMDLINE). The recorded program appends its FUNC lines to it too.
-  let fd: number;
-  const existed = fs.existsSync(output);
-  const sizeBefore = existed ? fs.statSync(output).size : 0;
-  try {
-    fd = fs.openSync(output, 'a');
-    fs.writeSync(fd, cmdlineLine(options.command));
-  } catch (error) {
-    process.stderr.write(`ts-mprof run --timeline: cannot write ${output}: ${(error as Error).message}\n`);
-    return 2;
-  }
-
-  const [file, ...rest] = options.command;
-  const child = spawn(file, rest, { stdio: 'inherit', env: { ...process.env, [TIMELINE_ENV]: path.resolve(output) } });
-  const started = Date.now();
-  const tty = process.stderr.isTTY === true;
-  let samples = 0;
-  let current: number | undefined;
-  let peak = 0;
-  let lastProgress = started;
-  let live = false;
-  let writeFailed = false;
-  /** The last reading and its time: repeated at the exit time as the recording's last sample. */
-  let last: { rss: number; t: number } | undefined;
-
-  const write = (rss: number, t: number) => {
-    if (writeFailed) return;
-    try {
-      fs.writeSync(fd, memLine(rss / 2 ** 20, t));
-    } catch (error) {
-      // A full disk, say: the command keeps running, the recording stops here.
-      if (!writeFailed) process.stderr.write(`ts-mprof run --timeline: cannot write ${output}, recording stopped: ${(error as Error).message}\n`);
-      writeFailed = true;
-      return;
-    }
-    samples++;
-    peak = Math.max(peak, rss);
-  };
-  const take = () => {
-    if (child.pid === undefined || writeFailed) return;
-    const reading = sample(child.pid, options.includeChildren);
-    current = reading?.rss;
-    if (reading === undefined) return;
-    last = { rss: reading.rss, t: Date.now() / 1000 };
-    write(last.rss, last.t);
-  };
-  const progress = () => {
-    const now = Date.now();
-    if (tty) {
-      if (now - started < 1000 || now - lastProgress < 250) return;
-      process.stderr.write(`\r\x1b[K${progressLine((now - started) / 1000, samples, current, peak)}`);
-      live = true;
-    } else {
-      if (now - lastProgress < PROGRESS_EVERY * 1000) return;
-      process.stderr.write(`${progressLine((now - started) / 1000, samples, current, peak)}\n`);
-    }
-    lastProgress = now;
-  };
-
+  const file = openRecording(output, options.command);
+  if (file === undefined) return 2;
+  const [command, ...rest] = options.command;
+  const child = spawn(command, rest, { stdio: 'inherit', env: { ...process.env, [TIMELINE_ENV]: path.resolve(output) } });
+  const recorder = new Recorder(file.fd, output, child, options.includeChildren);
   // The terminal's Ctrl-C reaches the command too: keep recording until it exits.
   const stopForwarding = forwardSignals(child);
-
-  const code = await new Promise<number>((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    // The first sample at once ('spawn' comes after the exec succeeded, so it is the command's),
-    // then one every interval: a program shorter than the interval still has a start.
-    child.once('spawn', () => {
-      take();
-      timer = setInterval(() => {
-        take();
-        progress();
-      }, options.interval * 1000);
-    });
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      clearInterval(timer);
-      const why = error.code === 'ENOENT' ? 'command not found' : error.code === 'EACCES' ? 'permission denied' : error.message;
-      process.stderr.write(`ts-mprof run --timeline: cannot run '${file}': ${why}\n`);
-      resolve(error.code === 'ENOENT' ? 127 : 126);
-    });
-    child.once('exit', (exitCode, signal) => {
-      clearInterval(timer);
-      // Its end: the process is gone and cannot be read, so the last reading stands for it, at the exit time (as mprof's
-      // last sample is taken as the command ends).
-      const end = Date.now() / 1000;
-      if (last !== undefined && end > last.t) write(last.rss, end);
-      resolve(exitStatus(exitCode, signal));
-    });
-  });
+  const code = await recorder.record(command, options.interval);
   stopForwarding();
-  fs.closeSync(fd);
-
-  if (live) process.stderr.write('\r\x1b[K');
+  fs.closeSync(file.fd);
+  recorder.endProgress();
   if (child.pid === undefined) {
     // Nothing ran: leave no recording behind (nor a CMDLINE in one that was there).
-    if (existed) fs.truncateSync(output, sizeBefore);
+    if (file.existed) fs.truncateSync(output, file.sizeBefore);
     else fs.rmSync(output, { force: true });
     return code;
   }
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  process.stderr.write(`ts-mprof: ${samples} samples over ${seconds} s, peak ${(peak / 2 ** 20).toFixed(1)} MiB: ${output}\n`);
+  process.stderr.write(`${recorder.summary()}\n`);
   return code;
+}
+
+/**
+ * The recording's file, opened for appending with the command's CMDLINE written (as `ts-mprof run
+ * -o` appends, a second run into one file adds its own CMDLINE and samples; mprof keeps the last).
+ * The recorded program appends its FUNC lines to it too. Undefined, and said, when it cannot be written.
+ */
+function openRecording(output: string, command: readonly string[]): { fd: number; existed: boolean; sizeBefore: number } | undefined {
+  const existed = fs.existsSync(output);
+  const sizeBefore = existed ? fs.statSync(output).size : 0;
+  try {
+    const fd = fs.openSync(output, 'a');
+    fs.writeSync(fd, cmdlineLine(command));
+    return { fd, existed, sizeBefore };
+  } catch (error) {
+    process.stderr.write(`ts-mprof run --timeline: cannot write ${output}: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/** Samples a running command's memory into the recording, and says how it goes on stderr. */
+class Recorder {
+  private readonly started = Date.now();
+  private readonly tty = process.stderr.isTTY === true;
+  private samples = 0;
+  private current: number | undefined;
+  private peak = 0;
+  private lastProgress = this.started;
+  /** Whether a live progress line is on the terminal (cleared at the end). */
+  private live = false;
+  private writeFailed = false;
+  /** The last reading and its time: repeated at the exit time as the recording's last sample. */
+  private last: { rss: number; t: number } | undefined;
+
+  constructor(
+    private readonly fd: number,
+    private readonly output: string,
+    private readonly child: ChildProcess,
+    private readonly includeChildren: boolean,
+  ) {}
+
+  /**
+   * The first sample at once ('spawn' comes after the exec succeeded, so it is the command's), then
+   * one every interval: a program shorter than the interval still has a start. Resolves to the exit
+   * status (127 or 126 when the command could not be run).
+   */
+  record(command: string, interval: number): Promise<number> {
+    const child = this.child;
+    return new Promise<number>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      child.once('spawn', () => {
+        this.take();
+        timer = setInterval(() => {
+          this.take();
+          this.progress();
+        }, interval * 1000);
+      });
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        clearInterval(timer);
+        const why = error.code === 'ENOENT' ? 'command not found' : error.code === 'EACCES' ? 'permission denied' : error.message;
+        process.stderr.write(`ts-mprof run --timeline: cannot run '${command}': ${why}\n`);
+        resolve(error.code === 'ENOENT' ? 127 : 126);
+      });
+      child.once('exit', (exitCode, signal) => {
+        clearInterval(timer);
+        // Its end: the process is gone and cannot be read, so the last reading stands for it, at the
+        // exit time (as mprof's last sample is taken as the command ends).
+        const end = Date.now() / 1000;
+        if (this.last !== undefined && end > this.last.t) this.write(this.last.rss, end);
+        resolve(exitStatus(exitCode, signal));
+      });
+    });
+  }
+
+  /** The closing line: samples, time and peak. */
+  summary(): string {
+    const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
+    return `ts-mprof: ${this.samples} samples over ${seconds} s, peak ${(this.peak / 2 ** 20).toFixed(1)} MiB: ${this.output}`;
+  }
+
+  /** Clears the live progress line, if one is on the terminal. */
+  endProgress(): void {
+    if (this.live) process.stderr.write('\r\x1b[K');
+  }
+
+  private write(rss: number, t: number): void {
+    if (this.writeFailed) return;
+    try {
+      fs.writeSync(this.fd, memLine(rss / 2 ** 20, t));
+    } catch (error) {
+      // A full disk, say: the command keeps running, the recording stops here.
+      process.stderr.write(`ts-mprof run --timeline: cannot write ${this.output}, recording stopped: ${(error as Error).message}\n`);
+      this.writeFailed = true;
+      return;
+    }
+    this.samples++;
+    this.peak = Math.max(this.peak, rss);
+  }
+
+  private take(): void {
+    if (this.child.pid === undefined || this.writeFailed) return;
+    const reading = sample(this.child.pid, this.includeChildren);
+    this.current = reading?.rss;
+    if (reading === undefined) return;
+    this.last = { rss: reading.rss, t: Date.now() / 1000 };
+    this.write(this.last.rss, this.last.t);
+  }
+
+  private progress(): void {
+    const now = Date.now();
+    const line = () => progressLine((now - this.started) / 1000, this.samples, this.current, this.peak);
+    if (this.tty) {
+      if (now - this.started < 1000 || now - this.lastProgress < 250) return;
+      process.stderr.write(`\r\x1b[K${line()}`);
+      this.live = true;
+    } else {
+      if (now - this.lastProgress < PROGRESS_EVERY * 1000) return;
+      process.stderr.write(`${line()}\n`);
+    }
+    this.lastProgress = now;
+  }
 }
