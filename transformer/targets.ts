@@ -42,6 +42,11 @@ function describeNode(tsi: typeof ts, node: ts.Node): string {
   return 'this declaration';
 }
 
+/**
+ * The file's profiled functions, in source order: members decorated with `@profile` (checked: a
+ * refused one is a diagnostic, not a target), function declarations tagged `/** @profile *\/`, and
+ * functions written inside `profile(...)`.
+ */
 export function findTargets(
   tsi: typeof ts,
   file: ts.SourceFile,
@@ -54,50 +59,69 @@ export function findTargets(
     if (tsi.canHaveDecorators(node)) {
       for (const decorator of tsi.getDecorators(node) ?? []) {
         const found = asProfileDecorator(tsi, decorator, imported);
-        if (found) classify(node, found);
+        if (found) targets.push(...decoratedMember(tsi, node, found, targets, diagnose, legacyDecorators));
       }
     }
-    if (tsi.isFunctionDeclaration(node) && node.body && node.name) {
-      const tag = profileTag(tsi, file, node);
-      if (tag) {
-        const options = tagOptions(tsi, tag, diagnose);
-        if (options) targets.push({ member: node, decorator: undefined, tag, options });
-      }
-    }
-    if (tsi.isCallExpression(node) && isProfileCall(tsi, node, imported)) {
-      const fn = unparenthesized(tsi, node.arguments[0]);
-      if ((tsi.isFunctionExpression(fn) || tsi.isArrowFunction(fn)) && node.arguments.length === 1) {
-        targets.push({ member: fn, decorator: undefined, call: node });
-      }
-    }
+    const tagged = taggedFunction(tsi, file, node, diagnose);
+    if (tagged) targets.push(tagged);
+    const inside = functionInProfileCall(tsi, node, imported);
+    if (inside) targets.push(inside);
     tsi.forEachChild(node, visit);
-  };
-  const classify = (node: ts.Node, found: ProfileDecorator): void => {
-    const optionsOk = checkArguments(tsi, found, diagnose);
-    if (!isMember(tsi, node)) {
-      diagnose(found.decorator, Code.NotAMethod, `@profile can only decorate a method or a get/set accessor, not ${describeNode(tsi, node)}`);
-      return;
-    }
-    if (!node.body) {
-      const what = node.modifiers?.some((m) => m.kind === tsi.SyntaxKind.AbstractKeyword) ? 'an abstract method' : 'an overload signature';
-      diagnose(found.decorator, Code.NoBody, `@profile needs a method body: put it on the implementation, not on ${what}`);
-      return;
-    }
-    if (!optionsOk) return;
-    // Two decorators would make two calls' worth of frames for one body, and one of them no report.
-    if (targets.some((t) => t.member === node || t.pair?.member === node)) {
-      diagnose(found.decorator, Code.Twice, '@profile is on this member already: one is enough (put its options on that one)');
-      return;
-    }
-    // experimentalDecorators hands one descriptor with both halves of an accessor pair to the
-    // decorator; the runtime wraps both.
-    const other = legacyDecorators && (tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node)) ? pairedAccessor(tsi, node) : undefined;
-    const pair: Target | undefined = other?.body ? { member: other, decorator: undefined } : undefined;
-    targets.push({ member: node, decorator: found.decorator, pair });
-    if (pair) targets.push(pair);
   };
   visit(file);
   return targets;
+}
+
+/**
+ * `@profile` on `node`: its target (and, with experimentalDecorators, its accessor pair's other
+ * half), or none and a diagnostic when it cannot be profiled. `found` is the targets so far.
+ */
+function decoratedMember(
+  tsi: typeof ts,
+  node: ts.Node,
+  decorated: ProfileDecorator,
+  found: readonly Target[],
+  diagnose: Diagnose,
+  legacyDecorators: boolean,
+): Target[] {
+  const optionsOk = checkArguments(tsi, decorated, diagnose);
+  if (!isMember(tsi, node)) {
+    diagnose(decorated.decorator, Code.NotAMethod, `@profile can only decorate a method or a get/set accessor, not ${describeNode(tsi, node)}`);
+    return [];
+  }
+  if (!node.body) {
+    const what = node.modifiers?.some((m) => m.kind === tsi.SyntaxKind.AbstractKeyword) ? 'an abstract method' : 'an overload signature';
+    diagnose(decorated.decorator, Code.NoBody, `@profile needs a method body: put it on the implementation, not on ${what}`);
+    return [];
+  }
+  if (!optionsOk) return [];
+  // Two decorators would make two calls' worth of frames for one body, and one of them no report.
+  if (found.some((t) => t.member === node || t.pair?.member === node)) {
+    diagnose(decorated.decorator, Code.Twice, '@profile is on this member already: one is enough (put its options on that one)');
+    return [];
+  }
+  // experimentalDecorators hands one descriptor with both halves of an accessor pair to the
+  // decorator; the runtime wraps both.
+  const other = legacyDecorators && (tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node)) ? pairedAccessor(tsi, node) : undefined;
+  const pair: Target | undefined = other?.body ? { member: other, decorator: undefined } : undefined;
+  return pair ? [{ member: node, decorator: decorated.decorator, pair }, pair] : [{ member: node, decorator: decorated.decorator, pair }];
+}
+
+/** A function declaration with a body, tagged `/** @profile *\/` (its options checked). */
+function taggedFunction(tsi: typeof ts, file: ts.SourceFile, node: ts.Node, diagnose: Diagnose): Target | undefined {
+  if (!tsi.isFunctionDeclaration(node) || !node.body || !node.name) return undefined;
+  const tag = profileTag(tsi, file, node);
+  if (!tag) return undefined;
+  const options = tagOptions(tsi, tag, diagnose);
+  return options ? { member: node, decorator: undefined, tag, options } : undefined;
+}
+
+/** `profile(function () {...})` or `profile(() => ...)`: the function written inside the call. */
+function functionInProfileCall(tsi: typeof ts, node: ts.Node, imported: ProfileImport): Target | undefined {
+  if (!tsi.isCallExpression(node) || !isProfileCall(tsi, node, imported)) return undefined;
+  const fn = unparenthesized(tsi, node.arguments[0]);
+  if ((tsi.isFunctionExpression(fn) || tsi.isArrowFunction(fn)) && node.arguments.length === 1) return { member: fn, decorator: undefined, call: node };
+  return undefined;
 }
 
 function pairedAccessor(tsi: typeof ts, accessor: ts.GetAccessorDeclaration | ts.SetAccessorDeclaration): Member | undefined {
