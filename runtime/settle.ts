@@ -32,7 +32,7 @@
  * row): the report marks those lines (report.ts).
  */
 import type { Frame } from './frame';
-import { fullCollections, heapReading } from './readings';
+import { finishCompilerJobs, fullCollections, heapReading } from './readings';
 
 /** Heap growth since the last settled reading at which a probe considers a collection. */
 export const GROWTH = 1024 * 1024;
@@ -146,6 +146,8 @@ function estimate(heap: number): number {
 /** Two full collections; returns the heap reading after them, and learns their cost. */
 function collect(clock: CallClock): number {
   const before = heapReading();
+  // Not timed: a compiler's job is waited for once, and would finish on its own meanwhile anyway.
+  finishCompilerJobs();
   const t = performance.now();
   fullCollections();
   const took = performance.now() - t;
