@@ -37,6 +37,8 @@ interface Entry {
   level: number;
 }
 
+let funcLine: typeof import('../cli/dat').funcLine | undefined;
+
 /** The entry of each open call, by its frame; a frame dropped unfinished (a generator) takes it along. */
 const entries = new WeakMap<Frame, Entry>();
 
@@ -57,9 +59,13 @@ export function timelineLeave(frame: Frame, name: string): void {
   const mem1 = rssReading();
   const t1 = now();
   try {
-    if (fd === undefined) fd = fs.openSync(process.env[TIMELINE_ENV]!, 'a');
-    if (fd === null) return;
-    const { funcLine } = require('../cli/dat') as typeof import('../cli/dat');
+    if (fd === undefined) {
+      fd = fs.openSync(process.env[TIMELINE_ENV]!, 'a');
+      // Loaded here, once: only a recorded run needs the .dat format, and a require per call would
+      // resolve its path again each time.
+      funcLine = (require('../cli/dat') as typeof import('../cli/dat')).funcLine;
+    }
+    if (fd === null || funcLine === undefined) return;
     fs.writeSync(fd, funcLine(name, entry.mem0 / MIB, entry.t0 / 1000, mem1 / MIB, t1 / 1000, entry.level));
   } catch (error) {
     fd = null;
