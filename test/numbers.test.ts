@@ -75,13 +75,23 @@ test('probes do not allocate: 200,001 probes over a loop that allocates nothing 
     assert.is(row(report, 6).occurrences, 100001);
     assert.is(row(report, 7).occurrences, 100000);
   }
-  // An allocating probe would leave at least 16 bytes per call (3.2 MB here) in every call; what
-  // remains is V8's own bookkeeping (code, feedback): less than a byte per probe.
-  const worst = (report: Report) => Math.max(...[5, 6, 7, 9].map((line) => Math.abs(row(report, line).incrementBytes!)));
-  const worsts = later.map(worst);
+  // An allocating probe would leave at least 16 bytes a probe (3.2 MB here) in every call, on the
+  // loop's two lines: what remains is V8's own bookkeeping (code, feedback), less than a byte a probe.
   // On every version: on Node 24 and 26, Sparkplug's background compiler put 100-422 KB on one line
   // of a warm call until the first @profile kept it on the main thread (readings.ts).
-  assert.ok(worsts.every((w) => w < 100_000), JSON.stringify(worsts));
+  // One thing stays: V8 optimising the loop on a helper thread, whose allocation buffer the used heap
+  // counts whole from when the thread takes it until it gives it back, within the loop (Node 26, 3
+  // of 140 processes under load: +186,064 B on the body's line, -182,136 B on the loop's). So each
+  // call's lines add up to nothing, and each line reads nothing in most calls.
+  const lines = [5, 6, 7, 9];
+  for (const report of later) {
+    const net = lines.reduce((sum, line) => sum + row(report, line).incrementBytes!, 0);
+    assert.ok(Math.abs(net) < 100_000, `a call's lines add up to ${net}`);
+  }
+  for (const line of lines) {
+    const typical = median(later.map((report) => Math.abs(row(report, line).incrementBytes!)));
+    assert.ok(typical < 100_000, `line ${line}: ${later.map((report) => row(report, line).incrementBytes).join(', ')}`);
+  }
 });
 
 const MILLION = `import { profile } from 'ts-memory-profiler';
