@@ -13,7 +13,8 @@ export interface ResolveContext {
   conditions?: string[];
   importAttributes?: Record<string, string>;
 }
-export interface Resolved {
+/** What a `resolve` hook hands back (Node's module customization hooks). */
+export interface ResolveResult {
   url: string;
   format?: string | null;
   shortCircuit?: boolean;
@@ -47,7 +48,7 @@ export function candidates(specifier: string): string[] {
  * A CommonJS TypeScript file imported by a module (not the program itself) is marked as such, so
  * that `load` hands Node its compiled source: Node finds the names it exports in that source.
  */
-export function imported(resolved: Resolved, context: ResolveContext): Resolved {
+export function imported(resolved: ResolveResult, context: ResolveContext): ResolveResult {
   if (context.parentURL === undefined || !resolved.url.startsWith('file:')) return resolved;
   const file = fileURLToPath(resolved.url);
   return isTypeScript(file) && formatOf(file) === 'commonjs' ? { ...resolved, format: 'commonjs' } : resolved;

@@ -8,9 +8,9 @@ import { readFileSync } from 'fs';
 import { readFile } from 'fs/promises';
 import { serveChannel, type ChannelData } from './channel';
 import { compile } from './compile';
-import { candidates, compiled, imported, type LoadContext, type Loaded, loadPlan, type Resolved, type ResolveContext, retries } from './hook-rules';
+import { candidates, compiled, imported, type LoadContext, type Loaded, loadPlan, type ResolveResult, type ResolveContext, retries } from './hook-rules';
 
-type NextResolve = (specifier: string, context?: ResolveContext) => Promise<Resolved>;
+type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
 type NextLoad = (url: string, context?: LoadContext) => Promise<Loaded>;
 
 /** Called once by `module.register`: from then on the main thread's `require` compiles here too. */
@@ -18,7 +18,7 @@ export function initialize(data?: ChannelData): void {
   if (data?.port) serveChannel(data, (file, format) => compile(file, readFileSync(file, 'utf8'), format));
 }
 
-export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<Resolved> {
+export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<ResolveResult> {
   try {
     return imported(await nextResolve(specifier, context), context);
   } catch (error) {

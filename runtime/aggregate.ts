@@ -7,13 +7,13 @@
  */
 import { atSignalExit } from './exit-signals';
 import { publish } from './publish';
-import type { Resolved } from './settings';
+import type { ResolvedOptions } from './settings';
 import type { LineTable, Report, ReportLine } from './types';
 
 interface Total {
   report: Report;
   /** The options of the latest call: where and how the total is written. */
-  options: Resolved;
+  options: ResolvedOptions;
   /** Index of the `@profile` row in the report's lines. */
   entry: number;
 }
@@ -22,7 +22,7 @@ interface Total {
 const totals = new Map<LineTable, Total>();
 
 /** Adds one finished call's report to its method's total. The totals are written at exit. */
-export function aggregate(table: LineTable, report: Report, options: Resolved): void {
+export function aggregate(table: LineTable, report: Report, options: ResolvedOptions): void {
   const total = totals.get(table);
   if (total === undefined) {
     if (totals.size === 0) {

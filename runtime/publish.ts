@@ -6,10 +6,10 @@ import { describeError, sayOnce } from './stderr';
 import { collectPprof } from './pprof-file';
 import { formatJson, formatText } from './report';
 import { recordReport } from './report-file';
-import type { Resolved } from './settings';
+import type { ResolvedOptions } from './settings';
 import type { Report, ReportStream } from './types';
 
-export function publish(report: Report, options: Resolved): void {
+export function publish(report: Report, options: ResolvedOptions): void {
   try {
     write(options.stream, options.format === 'json' ? formatJson(report) : formatText(report));
   } catch (error) {

@@ -61,7 +61,8 @@ export function force(options: Readonly<ProfileOptions>): Readonly<ProfileOption
   return previous;
 }
 
-export interface Resolved {
+/** The options a report is made with: the forced, the decorator's and the configured, merged (resolveOptions). */
+export interface ResolvedOptions {
   precision: number;
   stream: ReportStream;
   format: 'text' | 'json';
@@ -88,7 +89,7 @@ export function isEnabled(own: Readonly<ProfileOptions>): boolean {
 }
 
 /** The options in force for one call, resolved when its report is written. */
-export function resolveOptions(own: Readonly<ProfileOptions>): Resolved {
+export function resolveOptions(own: Readonly<ProfileOptions>): ResolvedOptions {
   return {
     precision: own.precision ?? configured.precision ?? 1,
     stream: forced.stream ?? own.stream ?? configured.stream ?? process.stdout,
