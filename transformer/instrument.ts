@@ -1,29 +1,21 @@
 /**
  * The visitor that puts probes into profiled methods. A probe, `__mp.__line(frame, n)`, marks the start of
  * line n's work; the runtime charges each interval between readings to the line whose work it was.
- *
- * Where probes go (and where they may not), statement by statement:
- * - before each expression, declaration, return, throw, break and continue: its first line;
- * - `if (c)`: before the `if`, once per evaluation of `c`; single-statement branches get a block;
- * - `while (c)` / `do ... while (c)`: inside the condition, `(probe, c)`, once per evaluation;
- * - `for (init; test; update)`: before the loop (init and first test) and in the update, so the
- *   header counts iterations + 1, as memory_profiler shows 6 for a 5-item loop;
- * - `for...of` / `for...in`: before the loop and at the end of the body, and before each `continue`
- *   that targets it, so each iterator step (the last, ending one included) is charged to the header;
- * - `switch (d)`: before it; `case x:` inside its test, `(probe, x)`; `catch (e)`: first in its block;
- * - labels: probes go before the label, so `continue label` still reaches the loop;
- * - function declarations stay where they are (hoisting) and get no probe of their own;
+ * Where a statement's probes go is charging.ts's table of rules; here is the rest:
+ * - a profiled member's body opens and ends its call itself (`__enter` ... `__leave`), and its
+ *   `@profile` learns the line tables (`__instrumented`); nothing in its parameter list is probed:
+ *   it runs before the frame exists;
  * - functions, arrows and callbacks written inside the method are probed too, and a plain (not async,
  *   not generator) one hands its caller's line back when it returns (`save` / `restore`), so the rest
  *   of the caller's line is charged to the caller, not to the callback's last line;
  * - a concise arrow body `x => expr` is charged to the line of `expr`;
  * - in a profiled generator's own body, `yield x` becomes `yield __mp.__yielding(frame, x)`: the
  *   frame stops recording while the consumer has the value (a sync generator's wrapper also does it
- *   after each step, but a generator method that another decorator wrapped first gets no such wrapper);
- * - nothing in the profiled method's own parameter list: it runs before the frame exists.
+ *   after each step, but a generator method that another decorator wrapped first gets no such wrapper).
  */
 import type * as ts from 'typescript';
 import { FRAME_METHODS, HOOKS } from '../runtime/emitted-names';
+import { chargingRules, closing, opening, ownLine, type Charging, type ChargingRule } from './charging';
 import { lineOf } from './line-table';
 import { isAsync, isGenerator, type Member, type Target, type Wrapped } from './targets';
 
@@ -53,8 +45,10 @@ type FunctionWithBody =
   | ts.SetAccessorDeclaration
   | ts.ConstructorDeclaration;
 
-export class Instrumenter {
-  private readonly f: ts.NodeFactory;
+export class Instrumenter implements Charging {
+  readonly f: ts.NodeFactory;
+  /** The charging rules by statement kind (charging.ts). */
+  private readonly rules: ReadonlyMap<ts.SyntaxKind, ChargingRule>;
   /** The frame variable of the profiled method being visited; undefined outside profiled methods. */
   private frame: ts.Identifier | undefined;
   /** Loops enclosing the statement being visited, innermost last (reset in each function). */
@@ -67,15 +61,16 @@ export class Instrumenter {
   private readonly calls: ReadonlyMap<ts.Node, Target>;
 
   constructor(
-    private readonly tsi: typeof ts,
+    readonly tsi: typeof ts,
     private readonly context: ts.TransformationContext,
-    private readonly file: ts.SourceFile,
+    readonly file: ts.SourceFile,
     private readonly targets: ReadonlyMap<ts.Node, Target>,
     /** Nodes that contain a target: outside profiled methods, the visitor only descends into these. */
     private readonly around: ReadonlySet<ts.Node>,
     private readonly emitter: Emitter,
   ) {
     this.f = tsi.factory;
+    this.rules = chargingRules(tsi);
     this.calls = new Map([...targets.values()].filter((t) => t.call).map((t) => [t.call!, t]));
   }
 
@@ -141,9 +136,7 @@ export class Instrumenter {
     const tables = [index, ...(target.pair ? [this.emitter.tableIndex(target.pair)] : [])];
     const modifiers = tsi.visitNodes(member.modifiers, (node) => (node === target.decorator ? this.instrumentedDecorator(target.decorator, tables) : this.visit(node)), tsi.isModifierLike);
     const name = tsi.visitNode(member.name, this.visit, tsi.isPropertyName)!;
-    // Parameters run before the body takes its frame: they keep the enclosing frame, if any.
-    const parameters = tsi.visitNodes(member.parameters, this.visit, tsi.isParameter);
-    const body = this.profiledBody(member, index);
+    const { parameters, body } = this.profiledSignature(member, index);
     if (tsi.isMethodDeclaration(member)) {
       return f.updateMethodDeclaration(member, modifiers, member.asteriskToken, name, member.questionToken, member.typeParameters, parameters, member.type, body);
     }
@@ -174,8 +167,7 @@ export class Instrumenter {
     const { f, tsi } = this;
     const fn = target.member as Wrapped;
     const modifiers = tsi.visitNodes(fn.modifiers, this.visit, tsi.isModifierLike) as ts.NodeArray<ts.Modifier> | undefined;
-    const parameters = tsi.visitNodes(fn.parameters, this.visit, tsi.isParameter);
-    const body = this.profiledBody(fn, index);
+    const { parameters, body } = this.profiledSignature(fn, index);
     return tsi.isFunctionExpression(fn)
       ? f.updateFunctionExpression(fn, modifiers, fn.asteriskToken, fn.name, fn.typeParameters, parameters, fn.type, body)
       : f.updateArrowFunction(fn, modifiers, fn.typeParameters, parameters, fn.type, fn.equalsGreaterThanToken, body);
@@ -192,9 +184,8 @@ export class Instrumenter {
     const { f, tsi } = this;
     const fn = target.member as ts.FunctionDeclaration;
     const impl = f.createUniqueName(`__mp_${fn.name!.text}`);
-    const parameters = tsi.visitNodes(fn.parameters, this.visit, tsi.isParameter);
     const async = fn.modifiers?.filter((m) => m.kind === tsi.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
-    const body = this.profiledBody(fn, index);
+    const { parameters, body } = this.profiledSignature(fn, index);
     const implementation = f.createFunctionDeclaration(async?.length ? async : undefined, fn.asteriskToken, impl, fn.typeParameters, parameters, fn.type, body);
     const real = fn.parameters.filter((p) => !(tsi.isIdentifier(p.name) && p.name.text === 'this'));
     const length = real.findIndex((p) => p.initializer !== undefined || p.dotDotDotToken !== undefined);
@@ -209,6 +200,16 @@ export class Instrumenter {
     const modifiers = fn.modifiers?.filter((m) => m.kind !== tsi.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
     const wrapper = f.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, undefined, wrapperParameters, undefined, f.createBlock([f.createReturnStatement(call)], true));
     return [wrapper, implementation];
+  }
+
+  /**
+   * What a profiled member, function or declaration becomes, but for the node's own update: its
+   * parameters, visited with the enclosing frame (they run before the body takes its own), and its
+   * body with a frame of its own.
+   */
+  private profiledSignature(fn: Member | Wrapped | ts.FunctionDeclaration, index: number): { parameters: ts.NodeArray<ts.ParameterDeclaration>; body: ts.Block } {
+    const parameters = this.tsi.visitNodes(fn.parameters, this.visit, this.tsi.isParameter);
+    return { parameters, body: this.profiledBody(fn, index) };
   }
 
   /**
@@ -333,120 +334,49 @@ export class Instrumenter {
 
   // ---- statements --------------------------------------------------------------------------------
 
-  private statements(statements: readonly ts.Statement[]): ts.Statement[] {
+  statements(statements: readonly ts.Statement[]): ts.Statement[] {
     return statements.flatMap((s) => this.statement(s));
   }
 
   /**
-   * A statement with its probes: probes first, the (updated) statement last. What the transformer
-   * made up is source-mapped to the statement, so that coverage tools (c8, V8's block coverage read
-   * through the source map) find the statement's blocks where they are written.
+   * A statement with its probes, by its charging rule: probes first, the (updated) statement last.
+   * What the transformer made up is source-mapped to the statement, so that coverage tools (c8, V8's
+   * block coverage read through the source map) find the statement's blocks where they are written.
    */
-  private statement(s: ts.Statement): ts.Statement[] {
-    const result = this.probedStatement(s);
+  statement(s: ts.Statement): ts.Statement[] {
+    const result = (this.rules.get(s.kind) ?? ownLine)(s, this);
     if (s.pos >= 0) for (const made of result) if (made.pos < 0) this.mapped(made, s);
     return result;
   }
 
-  private probedStatement(s: ts.Statement): ts.Statement[] {
-    const { f, tsi } = this;
-    const visit = <T extends ts.Node>(node: T | undefined): T | undefined =>
-      node && (tsi.visitNode(node, this.visit) as T | undefined);
-    const expr = (node: ts.Expression): ts.Expression => tsi.visitNode(node, this.visit, tsi.isExpression)!;
-
-    if (tsi.isBlock(s)) return [this.block(s, this.statements(s.statements))];
-    if (tsi.isEmptyStatement(s) || tsi.isInterfaceDeclaration(s) || tsi.isTypeAliasDeclaration(s)) return [s];
-    if (tsi.isFunctionDeclaration(s) && this.targets.get(s)?.tag) {
-      const target = this.targets.get(s)!;
-      return this.profiledDeclaration(target, this.emitter.tableIndex(target));
-    }
-    if (tsi.isFunctionDeclaration(s)) return s.body ? [this.visitFunction(s) as ts.Statement] : [s];
-    if (tsi.isLabeledStatement(s)) return this.labeled(s);
-
+  own(s: ts.Statement): { line: number | undefined; labels: string[] } {
     const labels = this.labels;
     this.labels = [];
-    const line = this.lineAt(s);
-
-    if (tsi.isIfStatement(s)) {
-      return [
-        ...this.probeStatement(line),
-        f.updateIfStatement(s, expr(s.expression), this.embedded(s.thenStatement), s.elseStatement && this.embedded(s.elseStatement)),
-      ];
-    }
-    if (tsi.isWhileStatement(s)) {
-      return [f.updateWhileStatement(s, this.probed(line, expr(s.expression)), this.loopBody(s.statement, labels, line, false))];
-    }
-    if (tsi.isDoStatement(s)) {
-      const whileKeyword = s.getChildren(this.file).find((c) => c.kind === tsi.SyntaxKind.WhileKeyword);
-      const whileLine = whileKeyword ? this.lineAt(whileKeyword) : line;
-      const body = this.loopBody(s.statement, labels, whileLine, false);
-      return [f.updateDoStatement(s, body, this.probed(whileLine, expr(s.expression)))];
-    }
-    if (tsi.isForStatement(s)) {
-      const update = s.incrementor ? this.probed(line, expr(s.incrementor)) : this.probe(line);
-      return [
-        ...this.probeStatement(line),
-        f.updateForStatement(s, visit(s.initializer), s.condition && expr(s.condition), update, this.loopBody(s.statement, labels, line, false)),
-      ];
-    }
-    if (tsi.isForOfStatement(s) || tsi.isForInStatement(s)) {
-      const body = this.loopBody(s.statement, labels, line, true);
-      const stepped = this.block(body, [...body.statements, ...this.mapped(this.probeStatement(line), closing(s.statement))]);
-      const initializer = visit(s.initializer)!;
-      return [
-        ...this.probeStatement(line),
-        tsi.isForOfStatement(s)
-          ? f.updateForOfStatement(s, s.awaitModifier, initializer, expr(s.expression), stepped)
-          : f.updateForInStatement(s, initializer, expr(s.expression), stepped),
-      ];
-    }
-    if (tsi.isSwitchStatement(s)) {
-      const clauses = s.caseBlock.clauses.map((clause) =>
-        tsi.isCaseClause(clause)
-          ? f.updateCaseClause(clause, this.probed(this.lineAt(clause), expr(clause.expression)), this.statements(clause.statements))
-          : f.updateDefaultClause(clause, this.statements(clause.statements)),
-      );
-      return [...this.probeStatement(line), f.updateSwitchStatement(s, expr(s.expression), f.updateCaseBlock(s.caseBlock, clauses))];
-    }
-    if (tsi.isTryStatement(s)) {
-      const handler = s.catchClause;
-      const catchClause =
-        handler &&
-        f.updateCatchClause(
-          handler,
-          visit(handler.variableDeclaration),
-          this.block(handler.block, [...this.mapped(this.probeStatement(this.lineAt(handler)), opening(handler.block)), ...this.statements(handler.block.statements)]),
-        );
-      const finallyBlock = s.finallyBlock && this.block(s.finallyBlock, this.statements(s.finallyBlock.statements));
-      return [f.updateTryStatement(s, this.block(s.tryBlock, this.statements(s.tryBlock.statements)), catchClause, finallyBlock)];
-    }
-    if (tsi.isContinueStatement(s)) {
-      const loop = this.continueTarget(s);
-      const step = loop?.stepsAtContinue ? this.mapped(this.probeStatement(loop.line), s) : [];
-      return [...this.probeStatement(line), ...step, s];
-    }
-    // Expressions, declarations, return, throw, break, debugger, nested classes...
-    return [...this.probeStatement(line), tsi.visitNode(s, this.visit, tsi.isStatement)!];
+    return { line: this.lineAt(s), labels };
   }
 
-  /** `a: b: stmt`: the labels stay on the statement, its probes go before them. */
-  private labeled(s: ts.LabeledStatement): ts.Statement[] {
-    const { f, tsi } = this;
-    const chain: ts.LabeledStatement[] = [];
-    let inner: ts.Statement = s;
-    while (tsi.isLabeledStatement(inner)) {
-      chain.push(inner);
-      inner = inner.statement;
-    }
-    this.labels = chain.map((l) => l.label.text);
+  visited<T extends ts.Node>(node: T | undefined): T | undefined {
+    return node && (this.tsi.visitNode(node, this.visit) as T | undefined);
+  }
+
+  expression(node: ts.Expression): ts.Expression {
+    return this.tsi.visitNode(node, this.visit, this.tsi.isExpression)!;
+  }
+
+  functionDeclaration(s: ts.FunctionDeclaration): ts.Statement[] {
+    const target = this.targets.get(s);
+    if (target?.tag) return this.profiledDeclaration(target, this.emitter.tableIndex(target));
+    return s.body ? [this.visitFunction(s) as ts.Statement] : [s];
+  }
+
+  withLabels(labels: string[], inner: ts.Statement): ts.Statement[] {
+    this.labels = labels;
     const result = this.statement(inner);
     this.labels = [];
-    let statement = result[result.length - 1];
-    for (let i = chain.length - 1; i >= 0; i--) statement = f.updateLabeledStatement(chain[i], chain[i].label, statement);
-    return [...result.slice(0, -1), statement];
+    return result;
   }
 
-  private loopBody(body: ts.Statement, labels: string[], line: number | undefined, stepsAtContinue: boolean): ts.Block {
+  loopBody(body: ts.Statement, labels: string[], line: number | undefined, stepsAtContinue: boolean): ts.Block {
     this.loops.push({ labels, line, stepsAtContinue });
     try {
       return this.embedded(body);
@@ -455,7 +385,7 @@ export class Instrumenter {
     }
   }
 
-  private continueTarget(s: ts.ContinueStatement): Loop | undefined {
+  continueTarget(s: ts.ContinueStatement): Loop | undefined {
     if (!s.label) return this.loops[this.loops.length - 1];
     const label = s.label.text;
     for (let i = this.loops.length - 1; i >= 0; i--) if (this.loops[i].labels.includes(label)) return this.loops[i];
@@ -463,7 +393,7 @@ export class Instrumenter {
   }
 
   /** The body of an if/loop as a block, so probes have a place to go. */
-  private embedded(s: ts.Statement): ts.Block {
+  embedded(s: ts.Statement): ts.Block {
     const result = this.statement(s);
     return result.length === 1 && this.tsi.isBlock(result[0]) ? result[0] : this.mapped(this.f.createBlock(result, true), s);
   }
@@ -473,7 +403,7 @@ export class Instrumenter {
    * no comments move), so that V8's coverage ranges, read back through the source map, start and end
    * where the written code does.
    */
-  private mapped<T extends ts.Node | readonly ts.Node[]>(made: T, original: ts.Node | ts.TextRange): T {
+  mapped<T extends ts.Node | readonly ts.Node[]>(made: T, original: ts.Node | ts.TextRange): T {
     const at = 'kind' in original ? this.tsi.getOriginalNode(original) : original;
     if (at.pos < 0) return made;
     const range = 'kind' in at ? { pos: at.getStart(this.file), end: at.end } : at;
@@ -492,7 +422,7 @@ export class Instrumenter {
    * An original block with new statements. The statements keep the original list's range, as
    * TypeScript's own visitors keep it, so the closing brace is source-mapped to the written one.
    */
-  private block(original: ts.Block, statements: readonly ts.Statement[]): ts.Block {
+  block(original: ts.Block, statements: readonly ts.Statement[]): ts.Block {
     return this.f.updateBlock(original, this.tsi.setTextRange(this.f.createNodeArray(statements), original.statements));
   }
 
@@ -503,7 +433,7 @@ export class Instrumenter {
   }
 
   /** The first line of an original node; undefined for a node another transformer made up. */
-  private lineAt(node: ts.Node): number | undefined {
+  lineAt(node: ts.Node): number | undefined {
     const original = node.pos >= 0 ? node : this.tsi.getOriginalNode(node);
     return original.pos >= 0 ? this.lineAtPosition(original.getStart(this.file)) : undefined;
   }
@@ -513,30 +443,20 @@ export class Instrumenter {
    * overwrites the temporaries the previous statement left in the interpreter's frame, which the GC
    * counts as live; otherwise in 'exact' mode `b = null` would show its drop only a line later.
    */
-  private probe(line: number | undefined): ts.Expression {
+  probe(line: number | undefined): ts.Expression {
     if (line === undefined) return this.f.createVoidZero();
     return this.runtimeCall(HOOKS.line, [this.frame!, this.f.createNumericLiteral(line)]);
   }
 
-  private probeStatement(line: number | undefined): ts.Statement[] {
+  probeStatement(line: number | undefined): ts.Statement[] {
     return line === undefined ? [] : [this.f.createExpressionStatement(this.probe(line))];
   }
 
   /** `(__mp.__line(frame, n), expression)` */
-  private probed(line: number | undefined, expression: ts.Expression): ts.Expression {
+  probed(line: number | undefined, expression: ts.Expression): ts.Expression {
     if (line === undefined) return expression;
     return this.mapped(this.f.createParenthesizedExpression(this.mapped(this.f.createComma(this.mapped(this.probe(line), expression), expression), expression)), expression);
   }
-}
-
-/** The opening brace of a block body (the start of an expression body). */
-function opening(body: ts.Node): ts.TextRange {
-  return { pos: body.pos < 0 ? -1 : body.getStart(), end: body.pos < 0 ? -1 : body.getStart() + 1 };
-}
-
-/** The closing brace of a block body (the end of any other node). */
-function closing(node: ts.Node): ts.TextRange {
-  return { pos: node.end < 0 ? -1 : Math.max(node.end - 1, 0), end: node.end };
 }
 
 function isFunctionWithBody(tsi: typeof ts, node: ts.Node): node is FunctionWithBody {
