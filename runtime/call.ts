@@ -81,7 +81,7 @@ export function callProfiled(site: Site, original: Function, thisArg: unknown, a
   try {
     return Reflect.apply(original, thisArg, args);
   } finally {
-    close(frame, previous, thisArg);
+    wrapperReturned(frame, previous, thisArg);
   }
 }
 
@@ -124,14 +124,14 @@ export function open(site: Site): Frame | null {
 }
 
 /** The wrapper's end of a call. Never throws. */
-function close(frame: Frame, previous: Frame | null, thisArg: unknown): void {
+function wrapperReturned(frame: Frame, previous: Frame | null, thisArg: unknown): void {
   // An instrumented body ends its call itself, when it completes (`leave`): for an async one, long
   // after the wrapper returned. Only a body built without the transformer leaves it to the wrapper.
   if (frame.claimed) {
     swapPending(previous);
     return;
   }
-  conclude(frame, thisArg, previous);
+  endCall(frame, thisArg, previous);
 }
 
 /**
@@ -140,11 +140,14 @@ function close(frame: Frame, previous: Frame | null, thisArg: unknown): void {
  * body, its caller got the promise or generator long ago.
  */
 export function leave(frame: Frame): void {
-  if (frame.site !== null && (frame.active || frame.suspended)) conclude(frame, undefined, undefined);
+  if (frame.site !== null && (frame.active || frame.suspended)) endCall(frame, undefined, undefined);
 }
 
-/** The exit reading first, before anything here allocates; then the report. Never throws. */
-export function conclude(frame: Frame, thisArg: unknown, previous: Frame | null | undefined): void {
+/**
+ * The end of a call, in order: the exit reading (before anything here allocates), the timeline's
+ * record of it, then the report. Never throws.
+ */
+export function endCall(frame: Frame, thisArg: unknown, previous: Frame | null | undefined): void {
   try {
     frame.end(frame.read());
     if (frame.clock !== null) settleDone(frame, frame.clock);
@@ -157,37 +160,27 @@ export function conclude(frame: Frame, thisArg: unknown, previous: Frame | null 
     timelineLeave(frame, frame.table?.name ?? frame.site!.describe(thisArg));
     unseenUntil(mark);
   }
-  try {
-    finish(frame, thisArg);
-  } catch (error) {
-    sayOnce('report', `could not make a report: ${describeError(error)}`);
-  }
+  report(frame, thisArg);
 }
 
 /**
- * The report, at once; with `gc: true`, what the call's collections freed per line, placed when the
- * call ends (gc.ts). Nothing here may throw into the profiled method's caller.
+ * The report, at once, its allocations kept out of the increments of calls still running; with
+ * `gc: true`, what the call's collections freed per line, placed when the call ends (gc.ts). Nothing
+ * here may throw into the profiled method's caller.
  */
-function finish(frame: Frame, thisArg: unknown): void {
+function report(frame: Frame, thisArg: unknown): void {
   const recorder = frame.gc;
-  if (recorder === null) return deliver(frame, thisArg, undefined);
-  const mark = unseenFrom();
-  const collections = recorder.stop();
-  const freed = frame.claimed ? attribute(recorder, collections, frame.stats.length / SLOTS, SLOTS) : undefined;
-  unseenUntil(mark);
-  deliver(frame, thisArg, freed);
-  // After the report (which reads the recorder's events): the next call may record into it.
-  GcRecorder.release(recorder);
-}
-
-function deliver(frame: Frame, thisArg: unknown, gcFreed: Float64Array | undefined): void {
   const mark = unseenFrom();
   try {
-    writeReport(frame, thisArg, gcFreed);
+    const collections = recorder === null ? undefined : recorder.stop();
+    const freed = recorder !== null && frame.claimed ? attribute(recorder, collections!, frame.stats.length / SLOTS, SLOTS) : undefined;
+    writeReport(frame, thisArg, freed);
   } catch (error) {
     sayOnce('report', `could not make a report: ${describeError(error)}`);
   }
   unseenUntil(mark);
+  // After the report (which reads the recorder's events): the next call may record into it.
+  if (recorder !== null) GcRecorder.release(recorder);
 }
 
 function writeReport(frame: Frame, thisArg: unknown, gcFreed: Float64Array | undefined): void {
@@ -199,7 +192,7 @@ function writeReport(frame: Frame, thisArg: unknown, gcFreed: Float64Array | und
   if (!frame.claimed || table === undefined) {
     // Not instrumented: the decorator line carries the whole call.
     table = site.fallback ??= fallbackTable(site, site.describe(thisArg));
-    frame.stats = new Float64Array([frame.exitRaw, Math.max(frame.entryRaw, frame.exitRaw), 1]);
+    frame.asOneRow();
   }
   const report = buildReport(frame, table, table.name, options.precision, frame.backend, frame.claimed ? gcFreed : undefined);
   if (options.aggregate) return aggregate(table, report, options);

@@ -298,6 +298,14 @@ export class Frame {
     this.exitRaw = raw;
   }
 
+  /**
+   * A call whose body was built without the transformer: the whole call on one row (the decorator
+   * line's), from the wrapper's entry and exit readings.
+   */
+  asOneRow(): void {
+    this.stats = new Float64Array([this.exitRaw, Math.max(this.entryRaw, this.exitRaw), 1]);
+  }
+
   occurrences(index: number): number {
     return this.stats[index * SLOTS + OCC];
   }
