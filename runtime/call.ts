@@ -4,7 +4,9 @@
  */
 import { aggregate } from './aggregate';
 import { fallbackTable } from './uninstrumented';
-import { Frame, IDLE, SLOTS, swapPending, takePending, unseenFrom, unseenUntil, warmUp, type Site } from './frame';
+import { Frame, IDLE, SLOTS, unseenFrom, unseenUntil, type Site } from './frame';
+import { swapPending, takePending } from './handoff';
+import { warmUp } from './warm-up';
 import { GcRecorder, attribute } from './gc';
 import { heapReading, readerFor } from './readings';
 import { describeError, sayOnce } from './stderr';

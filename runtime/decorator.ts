@@ -9,7 +9,8 @@
  * method, and a legacy instance method's target is an object, like an options object.
  */
 import { callProfiled, ownCalls } from './call';
-import { warmUp, type Site } from './frame';
+import type { Site } from './frame';
+import { warmUp } from './warm-up';
 import { callGenerator } from './generator';
 import { copyDecorations } from './metadata';
 import { validateOptions } from './option-rules';

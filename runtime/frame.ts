@@ -7,11 +7,11 @@
  * largest reading that closed one of them, its occurrences the number of probes that named it.
  *
  * The probe is the hot path: it must not allocate (that would show up in the numbers it takes), so
- * all figures live in one Float64Array per call, and `warmUp` gets it optimised before first use.
+ * all figures live in one Float64Array per call, and warm-up.ts gets it optimised before first use.
  */
 import { AWAY, GcRecorder, NO_LINE } from './gc';
 import { PeakTracker } from './peak';
-import { compileBaselineInForeground, exposeGc, heapReader, heapReading, type Backend } from './readings';
+import { heapReading, type Backend } from './readings';
 import { settleAtEntry, settleAtExit, settleAtProbe, type CallClock } from './settle';
 import type { LineTable, ProfileOptions } from './types';
 
@@ -351,19 +351,6 @@ export function recordReadingsInto(log: ReadingLog | null): void {
 /** The frame of bodies that run outside a profiled call (disabled, or after the call returned). */
 export const IDLE = new Frame(null);
 
-/**
- * The frame a wrapper has created and its body has not taken yet. The wrapper sets it right before
- * calling the original method and puts the previous value back when it returns, so nested and
- * recursive calls each find their own; the body takes it in its first statement (`enter`).
- */
-let pending: Frame | null = null;
-
-export function swapPending(frame: Frame | null): Frame | null {
-  const previous = pending;
-  pending = frame;
-  return previous;
-}
-
 /** The probe as the transformer emits it: work on line `n` of `frame`'s method starts now. */
 export function line(frame: Frame, n: number): void {
   frame.line(n);
@@ -376,72 +363,4 @@ export function line(frame: Frame, n: number): void {
 export function yielding<T>(frame: Frame, value: T): T {
   frame.suspend();
   return value;
-}
-
-/**
- * The frame a wrapper left for this body, if there is one: the body's first statement takes it
- * (`enter`). Only a frame of this method's own site: a body never takes another method's frame.
- */
-export function takePending(table: LineTable): Frame | null {
-  const frame = pending;
-  if (frame === null || frame.site === null || frame.site.table !== table) return null;
-  pending = null;
-  return frame;
-}
-
-let warm = false;
-let warmForGc = false;
-
-/**
- * Gets the probe optimised before any profiled call, so it stops allocating: until V8 optimises it,
- * each probe leaves a few boxed numbers behind. Runs batches of probes until two batches in a row
- * allocate nothing (3-20 batches: 10-40 ms of CPU, most of it V8 compiling), at most 200. With
- * `gc: true` (the first time it is used) the same for the probe's other path, which updates the
- * recorder's run at each reading.
- */
-export function warmUp(gc = false): void {
-  if (gc ? warmForGc : warm) return;
-  if (gc) warmForGc = true;
-  else warm = true;
-  compileBaselineInForeground();
-  const table: LineTable = { file: '', name: '', static: false, entry: 1, first: 1, lines: ['', '', '', ''] };
-  const site: Site = { own: {}, table, describe: () => '', origin: new Error() };
-  const frame = new Frame(site, heapReader());
-  // A recorder from the pool, given back after: the first profiled call then records into the very
-  // recorder the gc path was optimised with (GcRecorder.take says why that matters).
-  const recorder = gc ? GcRecorder.take() : null;
-  if (recorder !== null) frame.watchCollections(recorder);
-  frame.begin(table);
-  let quiet = 0;
-  for (let batch = 0; batch < 200 && quiet < 2; batch++) {
-    const before = heapReading();
-    for (let i = 0; i < 500; i++) {
-      line(frame, 1 + (i & 3));
-      line(IDLE, 2);
-      IDLE.restore(frame.save());
-      frame.restore(frame.save());
-    }
-    quiet = heapReading() - before === 0 ? quiet + 1 : 0;
-  }
-  frame.end(heapReading());
-  if (recorder !== null) {
-    recorder.stop();
-    GcRecorder.release(recorder);
-  }
-  collectYoungGarbage();
-}
-
-/**
- * The warm-up leaves 0.1-0.8 MB of young garbage, and the program's start-up more: without a
- * scavenge now, the first profiled calls pay for it with a drop on whatever line the next scavenge
- * falls in (an async call's 2 MiB array read 1.4 MiB). A new context for `gc` and a minor collection
- * cost about 3 ms on Node 20-26 (measured on a quiet machine), once.
- */
-function collectYoungGarbage(): void {
-  try {
-    const gc = exposeGc();
-    gc({ type: 'minor' });
-  } catch {
-    // Only a cosmetic loss: one early line may show the warm-up's garbage being freed.
-  }
 }

@@ -15,7 +15,8 @@
  * generator: no extra turns of the event loop).
  */
 import { open } from './call';
-import { swapPending, type Frame, type Site } from './frame';
+import type { Frame, Site } from './frame';
+import { swapPending } from './handoff';
 import type { GcRecorder } from './gc';
 import { PLUGIN_SETUP, sayOnce } from './stderr';
 import { isEnabled } from './settings';

@@ -15,7 +15,7 @@
  * never called again. An async fn (one that returns a promise) is measured until it settles.
  */
 import { performance } from 'perf_hooks';
-import { warmUp } from './frame';
+import { warmUp } from './warm-up';
 import { describeValue, OPTION_RULES, unknownOption } from './option-rules';
 import { ProbeLog } from './probe-log';
 import { describeError, sayOnce } from './stderr';
