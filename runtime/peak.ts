@@ -16,11 +16,16 @@
  * - Inside a sampled run, a collection at its 2nd probe, then each time its probes have grown by half
  *   while the live memory grows (a structure that grows with the line's probes is caught at two
  *   thirds of its size or more), by eight times while it does not.
+ * - A collection that could not find 16 KB more than the run's most is not made (an in-run one, or
+ *   the one at a run's end): what is live grows no faster than the plain heap reading between two
+ *   collections, and that reading rose less.
  *
  * The seed's example at 1e6 (three million probes: a generator's loop on one line, a callback on the
  * other, each run a million times) took 66 collections with doubling everywhere: 20 in the
  * generator line's run, whose live memory stays flat, 39 for the callback's sampled runs. Spaced as
- * above, it takes 34 (28 at 1e4, one of them a reading taken again: see collect), ~0.4 s of the call's ~1.9 s.
+ * above, it took 34 (28 at 1e4, one of them a reading taken again: see collect), ~0.4 s of the
+ * call's ~1.9 s; with the collections that could find nothing left out, 29 (22 at 1e4): each
+ * sampled callback's run, a few probes long, now ends without one.
  *
  * A collection is readings.ts's liveBytes, as in 'exact': the optimizing compilers' background jobs
  * finished first (one in flight holds memory that is nobody's), two full collections (the second
@@ -30,7 +35,7 @@
  * All state is numbers in typed arrays: the probe path allocates nothing here but what V8's
  * unoptimised code boxes.
  */
-import { liveBytes, settleReady } from './readings';
+import { heapReading, liveBytes, settleReady } from './readings';
 
 /**
  * In-run collections come each time the run's probes have grown by half while the live memory
@@ -40,6 +45,13 @@ import { liveBytes, settleReady } from './readings';
 const GROWTH = 1.5;
 const FLAT_GROWTH = 8;
 const GROWING = 64 * 1024;
+/**
+ * A collection that could find at most this much more than a run's most is not made (see upTo): the
+ * end of a run, or an in-run collection, when the plain heap reading rose less than this since the
+ * last collection. Each callback's run of the seed's `Array.from(..., (_, x) => x * x)` took two
+ * collections when sampled, one to start it and one to end it, a few probes later.
+ */
+const UNSEEN = 16 * 1024;
 /** A reading this far above the last one is taken again (see PeakTracker.collect). */
 const WOBBLE = 64 * 1024;
 
@@ -73,8 +85,9 @@ export class PeakTracker {
   private most = 0;
   /** Collections made for this call (reported in the docs' cost figures, and tested). */
   collections = 0;
-  /** The last live reading, -1 before the first. */
+  /** The last live reading, -1 before the first, and the plain heap reading right after it. */
   private lastLive = -1;
+  private lastRaw = 0;
 
   constructor(lines: number) {
     settleReady();
@@ -98,7 +111,17 @@ export class PeakTracker {
       live = Math.min(live, liveBytes());
     }
     this.lastLive = live;
+    this.lastRaw = heapReading();
     return live;
+  }
+
+  /**
+   * The most a collection now could read: the last live reading plus what the plain heap reading
+   * rose since (what is live grows no faster than the heap, garbage and code included, between two
+   * collections; code only goes when V8 collects in full on its own).
+   */
+  private upTo(): number {
+    return this.lastLive + heapReading() - this.lastRaw;
   }
 
   /** The entry: a collection, the base of the call's own peak (the `@profile` row). */
@@ -138,14 +161,22 @@ export class PeakTracker {
     if (s[o + SLOT] === line) {
       const probes = ++s[o + PROBES];
       if (s[o + SAMPLED] === 0 || probes < s[o + NEXT]) return false;
+      if (this.upTo() < s[o + MAX] + UNSEEN) {
+        s[o + NEXT] = Math.ceil(probes * GROWTH);
+        return false;
+      }
       const live = this.collect();
       s[o + NEXT] = Math.ceil(probes * (live > s[o + MAX] + GROWING ? GROWTH : FLAT_GROWTH));
       this.seen(live);
       return true;
     }
-    const ending = s[o + SLOT] >= 0 && s[o + SAMPLED] === 1;
+    let ending = s[o + SLOT] >= 0 && s[o + SAMPLED] === 1;
     const runs = ++this.runs[line];
     const starting = sampled(runs);
+    if (ending && !starting && this.upTo() < s[o + MAX] + UNSEEN) {
+      this.finish(o, s[o + MAX]);
+      ending = false;
+    }
     let live = -1;
     if (ending || starting) live = this.collect();
     if (ending) this.finish(o, live);
@@ -189,11 +220,23 @@ export class PeakTracker {
     const s = this.stack;
     const o = this.top;
     const up = o - FIELDS;
-    const ending = s[o + SLOT] >= 0 && s[o + SAMPLED] === 1;
+    let ending = s[o + SLOT] >= 0 && s[o + SAMPLED] === 1;
     const measured = s[up + SLOT] >= 0 && s[up + SAMPLED] === 1;
     const probes = measured ? ++s[up + PROBES] : 0;
+    let due = measured && probes >= s[up + NEXT];
+    if (ending || due) {
+      const most = this.upTo() - UNSEEN;
+      if (ending && most < s[o + MAX]) {
+        this.finish(o, s[o + MAX]);
+        ending = false;
+      }
+      if (due && most < Math.max(s[up + MAX], s[o + DEEPEST])) {
+        s[up + NEXT] = Math.ceil(probes * GROWTH);
+        due = false;
+      }
+    }
     let live = -1;
-    if (ending || (measured && probes >= s[up + NEXT])) live = this.collect();
+    if (ending || due) live = this.collect();
     if (ending) this.finish(o, live);
     // The calling line's run goes on: a collection here (for either reason) is one of its own, and
     // its next one is counted from here.
