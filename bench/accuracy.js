@@ -68,14 +68,78 @@ const FROM = arg('--from', null);
  * to estimate what 'exact' would cost. `py`: the Python equivalent (bench/python/equivalents.py).
  */
 const WORKLOADS = [
-  { name: 'numbers', what: '1e6 numbers pushed', passes: 1e6, setup: 'const xs: number[] = [];', line: 'for (let i = 0; i < 1e6; i++) xs.push(i);', keep: 'xs', py: 'xs = list(range(10**6))' },
-  { name: 'objects', what: '1e5 small objects', passes: 1e5, setup: 'const os: { a: number }[] = [];', line: 'for (let i = 0; i < 1e5; i++) os.push({ a: i });', keep: 'os', py: "os = list(map(dict.fromkeys, repeat('a', 10**5), range(10**5)))" },
-  { name: 'map', what: 'a Map of 1e5 string keys', passes: 1e5, setup: 'const m = new Map<string, number>();', line: "for (let i = 0; i < 1e5; i++) m.set('key' + i, i);", keep: 'm', py: "m = dict(zip(map('key{}'.format, range(10**5)), range(10**5)))" },
-  { name: 'buffer', what: 'a 10 MB Buffer', passes: 1, setup: '', line: 'const buf = Buffer.alloc(10e6);', keep: 'buf', py: 'buf = bytearray(10**7)' },
-  { name: 'json', what: 'JSON.parse of 5 MB', passes: 1, setup: '', line: 'const data = JSON.parse(TEXT);', keep: 'data', py: 'data = json.loads(TEXT)' },
-  { name: 'float64', what: 'a Float64Array of 1e6', passes: 1, setup: '', line: 'const f = new Float64Array(1e6);', keep: 'f', py: "f = array.array('d', bytes(8 * 10**6))" },
-  { name: 'join', what: 'a 1e6-character join', passes: 1e6, setup: '', line: "const s = Array.from({ length: 1e6 }, () => 'a').join('');", keep: 's', py: "s = ''.join(['a'] * 10**6)" },
-  { name: 'readfile', what: 'readFileSync of 5 MB', passes: 1, setup: '', line: 'const file = fs.readFileSync(DATA);', keep: 'file', py: "with open(PATH, 'rb') as fh: file = fh.read()" },
+  {
+    name: 'numbers',
+    what: '1e6 numbers pushed',
+    passes: 1e6,
+    setup: 'const xs: number[] = [];',
+    line: 'for (let i = 0; i < 1e6; i++) xs.push(i);',
+    keep: 'xs',
+    py: 'xs = list(range(10**6))',
+  },
+  {
+    name: 'objects',
+    what: '1e5 small objects',
+    passes: 1e5,
+    setup: 'const os: { a: number }[] = [];',
+    line: 'for (let i = 0; i < 1e5; i++) os.push({ a: i });',
+    keep: 'os',
+    py: "os = list(map(dict.fromkeys, repeat('a', 10**5), range(10**5)))",
+  },
+  {
+    name: 'map',
+    what: 'a Map of 1e5 string keys',
+    passes: 1e5,
+    setup: 'const m = new Map<string, number>();',
+    line: "for (let i = 0; i < 1e5; i++) m.set('key' + i, i);",
+    keep: 'm',
+    py: "m = dict(zip(map('key{}'.format, range(10**5)), range(10**5)))",
+  },
+  {
+    name: 'buffer',
+    what: 'a 10 MB Buffer',
+    passes: 1,
+    setup: '',
+    line: 'const buf = Buffer.alloc(10e6);',
+    keep: 'buf',
+    py: 'buf = bytearray(10**7)',
+  },
+  {
+    name: 'json',
+    what: 'JSON.parse of 5 MB',
+    passes: 1,
+    setup: '',
+    line: 'const data = JSON.parse(TEXT);',
+    keep: 'data',
+    py: 'data = json.loads(TEXT)',
+  },
+  {
+    name: 'float64',
+    what: 'a Float64Array of 1e6',
+    passes: 1,
+    setup: '',
+    line: 'const f = new Float64Array(1e6);',
+    keep: 'f',
+    py: "f = array.array('d', bytes(8 * 10**6))",
+  },
+  {
+    name: 'join',
+    what: 'a 1e6-character join',
+    passes: 1e6,
+    setup: '',
+    line: "const s = Array.from({ length: 1e6 }, () => 'a').join('');",
+    keep: 's',
+    py: "s = ''.join(['a'] * 10**6)",
+  },
+  {
+    name: 'readfile',
+    what: 'readFileSync of 5 MB',
+    passes: 1,
+    setup: '',
+    line: 'const file = fs.readFileSync(DATA);',
+    keep: 'file',
+    py: "with open(PATH, 'rb') as fh: file = fh.read()",
+  },
 ];
 const SEED_LIMIT = 1e5;
 /** The seed's generator and list lines make ~2 probes per element each. */
@@ -242,7 +306,16 @@ function build() {
   fs.writeFileSync(
     path.join(OUT, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, outDir: 'out', rootDir: 'src', types: ['node'], skipLibCheck: true, plugins: [{ transform: 'ts-memory-profiler/transformer' }] },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        strict: true,
+        outDir: 'out',
+        rootDir: 'src',
+        types: ['node'],
+        skipLibCheck: true,
+        plugins: [{ transform: 'ts-memory-profiler/transformer' }],
+      },
       include: ['src'],
     }),
   );
@@ -255,7 +328,11 @@ function build() {
 
 /** The node binary of a major version: the system node for its own major, else an installed one. */
 function nodeFor(major) {
-  const candidates = [process.execPath, path.join(ROOT, '.node-versions', major, 'node_modules', '.bin', 'node'), `/tmp/nodes/n${major}/node_modules/.bin/node`];
+  const candidates = [
+    process.execPath,
+    path.join(ROOT, '.node-versions', major, 'node_modules', '.bin', 'node'),
+    `/tmp/nodes/n${major}/node_modules/.bin/node`,
+  ];
   for (const bin of candidates) {
     try {
       const v = execFileSync(bin, ['-v'], { encoding: 'utf8' }).trim();
@@ -278,7 +355,19 @@ function runOne(cmd, args) {
     const timer = setTimeout(() => child.kill('SIGKILL'), OPTS.timeout * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code !== 0) return resolve({ error: signal ? `killed after ${OPTS.timeout} s` : (err.trim().split('\n').find((l) => /Error|error/.test(l)) ?? err.trim().split('\n')[0] ?? `exit ${code}`).slice(0, 200) });
+      if (code !== 0)
+        return resolve({
+          error: signal
+            ? `killed after ${OPTS.timeout} s`
+            : (
+                err
+                  .trim()
+                  .split('\n')
+                  .find((l) => /Error|error/.test(l)) ??
+                err.trim().split('\n')[0] ??
+                `exit ${code}`
+              ).slice(0, 200),
+        });
       try {
         resolve(JSON.parse(out.trim().split('\n').pop()));
       } catch (e) {
@@ -317,7 +406,16 @@ const TRUTH_FLAGS = ['--expose-gc', '--no-flush-bytecode'];
 
 /** Every figure for one Node version: raw samples, nothing summarised. */
 async function measureVersion(node) {
-  const r = { node: node.version, truthFlags: TRUTH_FLAGS, truthProgram: 'truth.js', truth: {}, cells: {}, seedQuestion: {}, listSizes: {}, exact: null };
+  const r = {
+    node: node.version,
+    truthFlags: TRUTH_FLAGS,
+    truthProgram: 'truth.js',
+    truth: {},
+    cells: {},
+    seedQuestion: {},
+    listSizes: {},
+    exact: null,
+  };
   const t0 = Date.now();
   // What one pass of a loop costs under 'exact', and so which loops it can be run on.
   const cal = await runOne(node.bin, [MAIN(), 'calibrate', 'calib', JSON.stringify({ backend: 'exact' })]);
@@ -325,14 +423,17 @@ async function measureVersion(node) {
   const exactSkip = (passes) => {
     if (cal.error) return `calibration failed: ${cal.error}`;
     const seconds = (passes * cal.msPerPass) / 1000;
-    return seconds * OPTS.calls > OPTS.exactBudget ? `not run: ~${fmtDuration(seconds)} a call (${cal.msPerPass.toFixed(2)} ms a pass)` : null;
+    return seconds * OPTS.calls > OPTS.exactBudget
+      ? `not run: ~${fmtDuration(seconds)} a call (${cal.msPerPass.toFixed(2)} ms a pass)`
+      : null;
   };
   const tasks = [];
   const put = (fn) => tasks.push(fn);
   const items = [...WORKLOADS.map((w) => ({ name: w.name, passes: w.passes })), { name: 'seed', passes: SEED_PASSES }];
   for (const it of [...WORKLOADS.map((w) => w.name), 'list']) {
     r.truth[it] = [];
-    for (let i = 0; i < OPTS.truthRuns; i++) put(async () => r.truth[it].push(await runOne(node.bin, [...TRUTH_FLAGS, TRUTH_JS(), 'measure', it, '{}', '1', String(SEED_LIMIT)])));
+    for (let i = 0; i < OPTS.truthRuns; i++)
+      put(async () => r.truth[it].push(await runOne(node.bin, [...TRUTH_FLAGS, TRUTH_JS(), 'measure', it, '{}', '1', String(SEED_LIMIT)])));
   }
   for (const c of CONFIGS) {
     r.cells[c.key] = {};
@@ -347,7 +448,9 @@ async function measureVersion(node) {
       for (const it of items) {
         const cell = r.cells[c.key][it.name];
         if (cell.skipped) continue;
-        put(async () => cell.runs.push(await runOne(node.bin, [MAIN(), 'profile', it.name, JSON.stringify(c.options), String(OPTS.calls)])));
+        put(async () =>
+          cell.runs.push(await runOne(node.bin, [MAIN(), 'profile', it.name, JSON.stringify(c.options), String(OPTS.calls)])),
+        );
       }
     }
   }
@@ -355,8 +458,14 @@ async function measureVersion(node) {
     for (const limit of SEED_LIMITS) {
       r.seedQuestion[limit] = [];
       r.listSizes[limit] = [];
-      for (let i = 0; i < OPTS.seedRuns; i++) put(async () => r.seedQuestion[limit].push(await runOne(node.bin, [MAIN(), 'profile', 'seed', '{"peak":true}', '1', String(limit)])));
-      for (let i = 0; i < OPTS.truthRuns; i++) put(async () => r.listSizes[limit].push(await runOne(node.bin, [...TRUTH_FLAGS, TRUTH_JS(), 'measure', 'list', '{}', '1', String(limit)])));
+      for (let i = 0; i < OPTS.seedRuns; i++)
+        put(async () =>
+          r.seedQuestion[limit].push(await runOne(node.bin, [MAIN(), 'profile', 'seed', '{"peak":true}', '1', String(limit)])),
+        );
+      for (let i = 0; i < OPTS.truthRuns; i++)
+        put(async () =>
+          r.listSizes[limit].push(await runOne(node.bin, [...TRUTH_FLAGS, TRUTH_JS(), 'measure', 'list', '{}', '1', String(limit)])),
+        );
     }
   }
   await pool(tasks, OPTS.jobs);
@@ -369,7 +478,11 @@ async function measurePython() {
   let version;
   try {
     execFileSync(py, ['-c', 'import memory_profiler'], { stdio: 'ignore' });
-    version = execFileSync(py, ['-c', 'import sys, memory_profiler; print(sys.version.split()[0], memory_profiler.__version__)'], { encoding: 'utf8' }).trim().split(' ');
+    version = execFileSync(py, ['-c', 'import sys, memory_profiler; print(sys.version.split()[0], memory_profiler.__version__)'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split(' ');
   } catch {
     return { skipped: 'no memory_profiler for /usr/bin/python3 (apt-get install python3-memory-profiler)' };
   }
@@ -384,7 +497,9 @@ async function measurePython() {
     for (let i = 0; i < OPTS.pythonRuns; i++) {
       tasks.push(async () => out.truth[name].push(await runOne(py, [file, name, 'measure', data])));
       // The seed's comprehensions are traced line by line: one call a process.
-      tasks.push(async () => out.runs[name].push(await runOne(py, [file, name, 'profile', data, String(name === 'seed' ? 1 : OPTS.calls)])));
+      tasks.push(async () =>
+        out.runs[name].push(await runOne(py, [file, name, 'profile', data, String(name === 'seed' ? 1 : OPTS.calls)])),
+      );
     }
   }
   await pool(tasks, OPTS.jobs);
@@ -462,7 +577,11 @@ function versionSection(r, opts) {
     lines.push(`|---|---|${CONFIGS.map(() => '---').join('|')}|`);
     for (const w of WORKLOADS) {
       const truth = truthOf(r.truth[w.name]);
-      const cells = CONFIGS.map((c) => (truth ? cellText(r.cells[c.key]?.[w.name], 'measured', c.field, (xs) => fmtPct(xs.map((x) => pct(x, truth))), which) : 'no retained size'));
+      const cells = CONFIGS.map((c) =>
+        truth
+          ? cellText(r.cells[c.key]?.[w.name], 'measured', c.field, (xs) => fmtPct(xs.map((x) => pct(x, truth))), which)
+          : 'no retained size',
+      );
       lines.push(`| ${w.what} | ${truth == null ? '–' : truthText(r.truth[w.name])} | ${cells.join(' | ')} |`);
     }
     lines.push('');
@@ -474,7 +593,10 @@ function versionSection(r, opts) {
   );
   lines.push(`| line | calls | ${CONFIGS.map((c) => c.title).join(' | ')} |`);
   lines.push(`|---|---|${CONFIGS.map(() => '---').join('|')}|`);
-  for (const [mark, label] of [['gen', 'generator'], ['list', 'list']]) {
+  for (const [mark, label] of [
+    ['gen', 'generator'],
+    ['list', 'list'],
+  ]) {
     for (const which of ['first', 'warm']) {
       const cells = CONFIGS.map((c) => {
         const cell = r.cells[c.key]?.seed;
@@ -527,7 +649,9 @@ function summarySection(all) {
         exact[1]++;
       }
     }
-    lines.push(`| ${r.node} | ${within.first}/${measured} / ${within.warm}/${measured} | ${neg.first[0]}/${neg.first[1]} / ${neg.warm[0]}/${neg.warm[1]} | ${exact[0]}/${exact[1]} (the statements it ran on) |`);
+    lines.push(
+      `| ${r.node} | ${within.first}/${measured} / ${within.warm}/${measured} | ${neg.first[0]}/${neg.first[1]} / ${neg.warm[0]}/${neg.warm[1]} | ${exact[0]}/${exact[1]} (the statements it ran on) |`,
+    );
   }
   lines.push('');
   return lines.join('\n');
@@ -537,10 +661,14 @@ function seedQuestionSection(r) {
   const limits = Object.keys(r.seedQuestion ?? {});
   if (limits.length === 0) return null;
   const lines = [`Node ${r.node}, \`peak: true\`, first call in each fresh process:`, ''];
-  lines.push("| limit | list's Peak > generator's | list's Peak, MiB (median [min, max]) | list's live size, MiB | Peak / live size (min–max) |");
+  lines.push(
+    "| limit | list's Peak > generator's | list's Peak, MiB (median [min, max]) | list's live size, MiB | Peak / live size (min–max) |",
+  );
   lines.push('|---|---|---|---|---|');
   for (const limit of limits) {
-    const rows = r.seedQuestion[limit].filter((x) => Array.isArray(x) && x[0]?.list && typeof x[0].list.peakBytes === 'number').map((x) => x[0]);
+    const rows = r.seedQuestion[limit]
+      .filter((x) => Array.isArray(x) && x[0]?.list && typeof x[0].list.peakBytes === 'number')
+      .map((x) => x[0]);
     const failed = r.seedQuestion[limit].length - rows.length;
     const live = truthOf(r.listSizes[limit]);
     if (rows.length === 0) {
@@ -550,14 +678,20 @@ function seedQuestionSection(r) {
     const wins = rows.filter((x) => x.list.peakBytes > (x.gen?.peakBytes ?? 0)).length;
     const peaks = rows.map((x) => x.list.peakBytes);
     const ratio = live ? `${((100 * Math.min(...peaks)) / live).toFixed(0)}%–${((100 * Math.max(...peaks)) / live).toFixed(0)}%` : '–';
-    lines.push(`| ${Number(limit).toExponential(0)} | ${wins}/${rows.length}${failed ? ` (${failed} failed)` : ''} | ${fmtMiB(peaks).replace(/ \(\d+\)$/, '')} | ${live == null ? '–' : mib(live)} | ${ratio} |`);
+    lines.push(
+      `| ${Number(limit).toExponential(0)} | ${wins}/${rows.length}${failed ? ` (${failed} failed)` : ''} | ${fmtMiB(peaks).replace(/ \(\d+\)$/, '')} | ${live == null ? '–' : mib(live)} | ${ratio} |`,
+    );
   }
   lines.push('');
   return lines.join('\n');
 }
 
 /** memory_profiler's rows are {mark: bytes}: as a cell whose marks have the field 'inc'. */
-const pyCell = (runs) => ({ runs: (runs ?? []).map((run) => (Array.isArray(run) ? run.map((call) => Object.fromEntries(Object.entries(call).map(([k, v]) => [k, { inc: v }]))) : run)) });
+const pyCell = (runs) => ({
+  runs: (runs ?? []).map((run) =>
+    Array.isArray(run) ? run.map((call) => Object.fromEntries(Object.entries(call).map(([k, v]) => [k, { inc: v }]))) : run,
+  ),
+});
 
 function pythonSection(p, opts) {
   if (!p) return 'Not measured in this run (`--python-runs 0`).\n';
@@ -566,14 +700,18 @@ function pythonSection(p, opts) {
     `memory_profiler ${p.memoryProfiler} (its default backend, the RSS), Python ${p.python}, \`/usr/bin/python3 bench/python/equivalents.py\`: each statement's Increment against the bytes it retains by \`tracemalloc\` (CPython frees temporaries at once, so what a call leaves traced is what it retains), % error, median [min, max] (samples); ${opts.pythonRuns} fresh processes, ${opts.calls} calls each (${fmtDuration(p.seconds)}). Python's structures are not JavaScript's (a list of ints holds an object per int, a str of ASCII is 1 byte a character): compare the errors, not the sizes.`,
     '',
   ];
-  lines.push('| statement | Python | retained (tracemalloc, MiB) | peak while it ran (tracemalloc, MiB) | memory_profiler Increment, first call | memory_profiler Increment, warm calls |');
+  lines.push(
+    '| statement | Python | retained (tracemalloc, MiB) | peak while it ran (tracemalloc, MiB) | memory_profiler Increment, first call | memory_profiler Increment, warm calls |',
+  );
   lines.push('|---|---|---|---|---|---|');
   for (const w of WORKLOADS) {
     const truth = truthOf(p.truth[w.name]);
     const peaks = (p.truth[w.name] ?? []).filter((s) => Number.isFinite(s.peak)).map((s) => s.peak);
     const cell = pyCell(p.runs[w.name]);
     const f = (which) => (truth ? cellText(cell, 'measured', 'inc', (xs) => fmtPct(xs.map((x) => pct(x, truth))), which) : '–');
-    lines.push(`| ${w.what} | \`${w.py}\` | ${truth == null ? '–' : mib(truth)} | ${peaks.length ? mib(median(peaks)) : '–'} | ${f('first')} | ${f('warm')} |`);
+    lines.push(
+      `| ${w.what} | \`${w.py}\` | ${truth == null ? '–' : mib(truth)} | ${peaks.length ? mib(median(peaks)) : '–'} | ${f('first')} | ${f('warm')} |`,
+    );
   }
   lines.push('');
   const seedCell = pyCell(p.runs.seed);
@@ -581,13 +719,24 @@ function pythonSection(p, opts) {
     const xs = (p.truth.seed ?? []).filter((s) => s?.[mark]).map((s) => s[mark][key]);
     return xs.length ? mib(median(xs)) : '–';
   };
-  lines.push(`The seed's lines at limit ${Number.isFinite(p.seedLimit) ? '1e' + p.seedLimit : '?'} (one call a process: memory_profiler reads the RSS at every step of the comprehensions), MiB, median [min, max] (samples):`, '');
-  lines.push("| line | memory_profiler Increment | tracemalloc: retained | tracemalloc: peak while it ran |");
+  lines.push(
+    `The seed's lines at limit ${Number.isFinite(p.seedLimit) ? '1e' + p.seedLimit : '?'} (one call a process: memory_profiler reads the RSS at every step of the comprehensions), MiB, median [min, max] (samples):`,
+    '',
+  );
+  lines.push('| line | memory_profiler Increment | tracemalloc: retained | tracemalloc: peak while it ran |');
   lines.push('|---|---|---|---|');
-  for (const [mark, label] of [['gen', 'generator'], ['list', 'list']]) {
+  for (const [mark, label] of [
+    ['gen', 'generator'],
+    ['list', 'list'],
+  ]) {
     const cell = { runs: seedCell.runs };
-    const wins = mark === 'list' ? seedCell.runs.filter((run) => Array.isArray(run) && run[0]?.list && run[0]?.gen && run[0].list.inc > run[0].gen.inc).length : null;
-    lines.push(`| ${label} | ${cellText(cell, mark, 'inc', fmtMiB, 'first')}${wins == null ? '' : `; above the generator's in ${wins}/${seedCell.runs.length}`} | ${t(mark, 'bytes')} | ${t(mark, 'peak')} |`);
+    const wins =
+      mark === 'list'
+        ? seedCell.runs.filter((run) => Array.isArray(run) && run[0]?.list && run[0]?.gen && run[0].list.inc > run[0].gen.inc).length
+        : null;
+    lines.push(
+      `| ${label} | ${cellText(cell, mark, 'inc', fmtMiB, 'first')}${wins == null ? '' : `; above the generator's in ${wins}/${seedCell.runs.length}`} | ${t(mark, 'bytes')} | ${t(mark, 'peak')} |`,
+    );
   }
   lines.push('');
   return lines.join('\n');
@@ -626,9 +775,11 @@ made from. ${
   } ${
     Object.values(all.versions).every((r) => r.skipped || r.truthProgram === 'truth.js')
       ? 'These processes do not load the profiler: with it loaded, the truth moved by up to ~0.15 MB\nfrom process to process (a 10,000,000-byte Buffer read 9,833,040 to 10,115,296 B in ten\nprocesses; without it, 10,001,536 B in five). Its range is shown in the tables.'
-      : 'In this run these processes loaded the profiler, and the truth moves by up to ~0.15 MB from\nprocess to process (its range is in the tables): an error within ±2% of a few-MB statement is\nwithin the truth\'s own noise.'
+      : "In this run these processes loaded the profiler, and the truth moves by up to ~0.15 MB from\nprocess to process (its range is in the tables): an error within ±2% of a few-MB statement is\nwithin the truth's own noise."
   }${
-    Object.values(all.versions).some((r) => r.truthRemeasured) ? ` The truths of this run were measured again after it (\`--truth-only --from\`, ${Object.values(all.versions).find((r) => r.truthRemeasured).truthRemeasured}).` : ''
+    Object.values(all.versions).some((r) => r.truthRemeasured)
+      ? ` The truths of this run were measured again after it (\`--truth-only --from\`, ${Object.values(all.versions).find((r) => r.truthRemeasured).truthRemeasured}).`
+      : ''
   }
 
 **The figures**, each the marked line's, \`100 × (figure − retained) / retained\`:
@@ -656,16 +807,20 @@ so a heap Increment can read far below the truth on a warm call.
 function render(all) {
   const parts = [INTRO(all)];
   parts.push('## In short', '', "Issue 13's bounds, counted from the tables below:", '', summarySection(all));
-  parts.push('## The eight statements and the seed\'s lines', '');
+  parts.push("## The eight statements and the seed's lines", '');
   for (const [major, r] of Object.entries(all.versions)) {
     if (r.skipped) parts.push(`### Node ${major}`, '', `Not measured: ${r.skipped}.`, '');
     else parts.push(versionSection(r, all.options));
   }
-  const sq = Object.values(all.versions).filter((r) => !r.skipped).map(seedQuestionSection).filter(Boolean);
+  const sq = Object.values(all.versions)
+    .filter((r) => !r.skipped)
+    .map(seedQuestionSection)
+    .filter(Boolean);
   parts.push("## The seed's question with Peak", '');
   parts.push(
     sq.length
-      ? `Is the list line's Peak above the generator line's, and near the list's live size (measured as above, median of ${all.options.truthRuns ?? Math.min(3, all.options.runs || 1)})? \`examples/generators.ts\`'s method, ${all.options.seedRuns} fresh processes per limit.\n\n` + sq.join('\n')
+      ? `Is the list line's Peak above the generator line's, and near the list's live size (measured as above, median of ${all.options.truthRuns ?? Math.min(3, all.options.runs || 1)})? \`examples/generators.ts\`'s method, ${all.options.seedRuns} fresh processes per limit.\n\n` +
+          sq.join('\n')
       : `Not measured in this run${all.options.seedRuns ? '' : ' (`--seed-runs 0`)'}.\n`,
   );
   parts.push('## memory_profiler on the Python equivalents', '');
@@ -683,11 +838,17 @@ async function remeasureTruths(all) {
     const tasks = [];
     for (const it of Object.keys(r.truth)) {
       r.truth[it] = [];
-      for (let i = 0; i < OPTS.truthRuns; i++) tasks.push(async () => r.truth[it].push(await runOne(node.bin, [...TRUTH_FLAGS, TRUTH_JS(), 'measure', it, '{}', '1', String(SEED_LIMIT)])));
+      for (let i = 0; i < OPTS.truthRuns; i++)
+        tasks.push(async () =>
+          r.truth[it].push(await runOne(node.bin, [...TRUTH_FLAGS, TRUTH_JS(), 'measure', it, '{}', '1', String(SEED_LIMIT)])),
+        );
     }
     for (const limit of Object.keys(r.listSizes ?? {})) {
       r.listSizes[limit] = [];
-      for (let i = 0; i < OPTS.truthRuns; i++) tasks.push(async () => r.listSizes[limit].push(await runOne(node.bin, [...TRUTH_FLAGS, TRUTH_JS(), 'measure', 'list', '{}', '1', String(limit)])));
+      for (let i = 0; i < OPTS.truthRuns; i++)
+        tasks.push(async () =>
+          r.listSizes[limit].push(await runOne(node.bin, [...TRUTH_FLAGS, TRUTH_JS(), 'measure', 'list', '{}', '1', String(limit)])),
+        );
     }
     process.stderr.write(`Node ${node.version}: the truths\n`);
     await pool(tasks, OPTS.jobs);
@@ -760,7 +921,8 @@ function write(md) {
 }
 
 if (flag('--build-only')) build();
-else main().catch((e) => {
-  console.error(`accuracy.js: ${e.stack ?? e}`);
-  process.exit(1);
-});
+else
+  main().catch((e) => {
+    console.error(`accuracy.js: ${e.stack ?? e}`);
+    process.exit(1);
+  });

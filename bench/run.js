@@ -48,7 +48,16 @@ function write(dir, files) {
 
 function tsconfig(extra = {}) {
   return JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, outDir: 'out', rootDir: 'src', types: ['node'], skipLibCheck: true, ...extra },
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'commonjs',
+      strict: true,
+      outDir: 'out',
+      rootDir: 'src',
+      types: ['node'],
+      skipLibCheck: true,
+      ...extra,
+    },
     include: ['src'],
   });
 }
@@ -204,7 +213,12 @@ console.log(JSON.stringify({
 /** The run-time workloads built against the package at `pkg` (this one, or a --baseline). */
 function buildRuntime(pkg = ROOT, name = 'runtime') {
   const dir = path.join(OUT, name);
-  write(dir, { 'tsconfig.json': tsconfig(PLUGIN), 'package.json': '{"private":true}', 'src/workloads.ts': WORKLOADS(pkg), 'src/driver.ts': DRIVER(ROUNDS) });
+  write(dir, {
+    'tsconfig.json': tsconfig(PLUGIN),
+    'package.json': '{"private":true}',
+    'src/workloads.ts': WORKLOADS(pkg),
+    'src/driver.ts': DRIVER(ROUNDS),
+  });
   if (pkg !== ROOT) {
     // Found before this package's own node_modules: the baseline's runtime and transformer.
     fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
@@ -243,7 +257,8 @@ function summarize(runs) {
     alloc = a;
     for (const [k, v] of Object.entries(times)) (all[k] ??= []).push(...v);
     // The probe against the floor of the same round: measured side by side, a second apart.
-    for (let r = 0; r < times.floor.length; r++) ratios.push((times.loopProfiled[r] - times.loopPlain[r]) / (2 * LOOP_N + 3) / (times.floor[r] / LOOP_N));
+    for (let r = 0; r < times.floor.length; r++)
+      ratios.push((times.loopProfiled[r] - times.loopPlain[r]) / (2 * LOOP_N + 3) / (times.floor[r] / LOOP_N));
   }
   const m = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, median(v)]));
   // Statements the profiled loop executes: let s (1), the for header (n + 1), the body (n), return (1).
@@ -322,7 +337,9 @@ function memoryProfiler() {
   const file = path.join(OUT, 'mprof_bench.py');
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(file, PYTHON);
-  const [loopProf, loopPlain, seedProf, seedPlain] = execFileSync('/usr/bin/python3', [file, String(PY_N), String(PY_LIMIT)], { encoding: 'utf8' })
+  const [loopProf, loopPlain, seedProf, seedPlain] = execFileSync('/usr/bin/python3', [file, String(PY_N), String(PY_LIMIT)], {
+    encoding: 'utf8',
+  })
     .trim()
     .split(/\s+/)
     .map(Number);
@@ -428,16 +445,34 @@ function runtimeTable(rt, py) {
   console.log('| workload | unprofiled | profiled | slowdown | cost per executed statement |');
   console.log('|---|---:|---:|---:|---:|');
   console.log(`| floor: bare loop of the heap reading (${rt.alloc.heapReadingKind}) | | | | ${fmt(rt.floorNs)} ns per call |`);
-  console.log(`| bare loop of v8.getHeapStatistics() | | | | ${fmt(rt.floorStatsNs)} ns per call, ${fmt(rt.alloc.floorStats.bytes, 0)} B left per call |`);
-  console.log(`| loop of \`s += i\`, n = 1e6 (${rt.loopProbes.toLocaleString('en-US')} statements) | ${fmt(rt.loopPlainMs)} ms | ${fmt(rt.loopProfiledMs)} ms | ${fmt(rt.loopSlowdown)}x | ${fmt(rt.probeNs)} ns (${fmt(rt.probeOverFloor, 2)}x the floor) |`);
-  console.log(`| loop of \`s += i\`, n = 1e5, backend 'rss' | ${fmt(rt.loopPlainMs / 10, 2)} ms | ${fmt(rt.rssMs)} ms | ${fmt(rt.rssMs / (rt.loopPlainMs / 10), 0)}x | ${fmt(rt.rssProbeNs)} ns |`);
-  console.log(`| loop of \`s += i\`, n = 1e5, \`gc: true\` | ${fmt(rt.loopPlainMs / 10, 2)} ms | ${fmt(rt.gcMs)} ms | ${fmt(rt.gcMs / (rt.loopPlainMs / 10), 0)}x | ${fmt(rt.gcProbeNs)} ns |`);
-  console.log(`| seed generator example, limit ${LIMIT} (${rt.seedProbes.toLocaleString('en-US')} statements) | ${fmt(rt.seedPlainMs)} ms | ${fmt(rt.seedProfiledMs)} ms | ${fmt(rt.seedSlowdown)}x | ${fmt(rt.seedProbeNs)} ns |`);
-  console.log(`| ${CALLS.toLocaleString('en-US')} calls of a one-statement method, reports to a sink | ${fmt(rt.callsPlainMs, 2)} ms | ${fmt(rt.callsProfiledMs)} ms | ${fmt(rt.callsProfiledMs / rt.callsPlainMs, 0)}x | ${fmt(rt.callUs, 2)} µs per call (frame, readings, report) |`);
+  console.log(
+    `| bare loop of v8.getHeapStatistics() | | | | ${fmt(rt.floorStatsNs)} ns per call, ${fmt(rt.alloc.floorStats.bytes, 0)} B left per call |`,
+  );
+  console.log(
+    `| loop of \`s += i\`, n = 1e6 (${rt.loopProbes.toLocaleString('en-US')} statements) | ${fmt(rt.loopPlainMs)} ms | ${fmt(rt.loopProfiledMs)} ms | ${fmt(rt.loopSlowdown)}x | ${fmt(rt.probeNs)} ns (${fmt(rt.probeOverFloor, 2)}x the floor) |`,
+  );
+  console.log(
+    `| loop of \`s += i\`, n = 1e5, backend 'rss' | ${fmt(rt.loopPlainMs / 10, 2)} ms | ${fmt(rt.rssMs)} ms | ${fmt(rt.rssMs / (rt.loopPlainMs / 10), 0)}x | ${fmt(rt.rssProbeNs)} ns |`,
+  );
+  console.log(
+    `| loop of \`s += i\`, n = 1e5, \`gc: true\` | ${fmt(rt.loopPlainMs / 10, 2)} ms | ${fmt(rt.gcMs)} ms | ${fmt(rt.gcMs / (rt.loopPlainMs / 10), 0)}x | ${fmt(rt.gcProbeNs)} ns |`,
+  );
+  console.log(
+    `| seed generator example, limit ${LIMIT} (${rt.seedProbes.toLocaleString('en-US')} statements) | ${fmt(rt.seedPlainMs)} ms | ${fmt(rt.seedProfiledMs)} ms | ${fmt(rt.seedSlowdown)}x | ${fmt(rt.seedProbeNs)} ns |`,
+  );
+  console.log(
+    `| ${CALLS.toLocaleString('en-US')} calls of a one-statement method, reports to a sink | ${fmt(rt.callsPlainMs, 2)} ms | ${fmt(rt.callsProfiledMs)} ms | ${fmt(rt.callsProfiledMs / rt.callsPlainMs, 0)}x | ${fmt(rt.callUs, 2)} µs per call (frame, readings, report) |`,
+  );
   if (py) {
-    console.log(`| memory_profiler: loop, n = ${py.n} | ${fmt(py.loopPlainMs)} ms | ${fmt(py.loopProfiledMs)} ms | ${fmt(py.loopSlowdown, 0)}x | ${fmt(py.lineNs / 1000)} µs per line |`);
-    console.log(`| memory_profiler: seed example, limit ${py.limit} | ${fmt(py.seedPlainMs)} ms | ${fmt(py.seedProfiledMs)} ms | ${fmt(py.seedSlowdown, 0)}x | ${fmt(py.seedLineNs / 1000)} µs per line |`);
-    console.log(`\nPer executed line, memory_profiler costs ${fmt(py.lineNs / rt.probeNs, 0)}x what a probe costs here (loop), ${fmt(py.seedLineNs / rt.seedProbeNs, 0)}x (seed example).`);
+    console.log(
+      `| memory_profiler: loop, n = ${py.n} | ${fmt(py.loopPlainMs)} ms | ${fmt(py.loopProfiledMs)} ms | ${fmt(py.loopSlowdown, 0)}x | ${fmt(py.lineNs / 1000)} µs per line |`,
+    );
+    console.log(
+      `| memory_profiler: seed example, limit ${py.limit} | ${fmt(py.seedPlainMs)} ms | ${fmt(py.seedProfiledMs)} ms | ${fmt(py.seedSlowdown, 0)}x | ${fmt(py.seedLineNs / 1000)} µs per line |`,
+    );
+    console.log(
+      `\nPer executed line, memory_profiler costs ${fmt(py.lineNs / rt.probeNs, 0)}x what a probe costs here (loop), ${fmt(py.seedLineNs / rt.seedProbeNs, 0)}x (seed example).`,
+    );
   } else {
     console.log('\n(memory_profiler is not installed for /usr/bin/python3: `apt-get install python3-memory-profiler` to compare.)');
   }
@@ -447,7 +482,8 @@ function runtimeTable(rt, py) {
 function baselineTable(rt, base) {
   console.log('| workload | unprofiled | baseline | this | this / baseline |');
   console.log('|---|---:|---:|---:|---:|');
-  const row = (what, plain, before, after) => console.log(`| ${what} | ${fmt(plain, 2)} ms | ${fmt(before, 2)} ms | ${fmt(after, 2)} ms | ${fmt(after / before, 2)}x |`);
+  const row = (what, plain, before, after) =>
+    console.log(`| ${what} | ${fmt(plain, 2)} ms | ${fmt(before, 2)} ms | ${fmt(after, 2)} ms | ${fmt(after / before, 2)}x |`);
   row(`hot loop of \`s += i\`, n = 1e6`, rt.loopPlainMs, base.loopProfiledMs, rt.loopProfiledMs);
   row(`${CALLS.toLocaleString('en-US')} calls of a one-statement method`, rt.callsPlainMs, base.callsProfiledMs, rt.callsProfiledMs);
   row(`seed generator example, limit ${LIMIT}`, rt.seedPlainMs, base.seedProfiledMs, rt.seedProfiledMs);
@@ -459,7 +495,9 @@ function main() {
   const baseDriver = BASELINE ? buildRuntime(BASELINE, 'runtime-baseline') : null;
   const rows = [];
   for (const node of NODES) {
-    const version = execFileSync(node, ['-p', 'process.version + " (V8 " + process.versions.v8.split("-")[0] + ")"'], { encoding: 'utf8' }).trim();
+    const version = execFileSync(node, ['-p', 'process.version + " (V8 " + process.versions.v8.split("-")[0] + ")"'], {
+      encoding: 'utf8',
+    }).trim();
     const [rt, base] = runtimeCosts(node, driver, baseDriver);
     const py = memoryProfiler();
     const first = firstProfile(node);
@@ -474,11 +512,15 @@ function main() {
     }
   }
   console.log('## Per Node version\n');
-  console.log('| Node | heap reading | its cost (floor) | collections in 1e6 readings | getHeapStatistics(): cost, B left a call | probe | probe / floor | memory_profiler per line | first @profile: CPU, wall |');
+  console.log(
+    '| Node | heap reading | its cost (floor) | collections in 1e6 readings | getHeapStatistics(): cost, B left a call | probe | probe / floor | memory_profiler per line | first @profile: CPU, wall |',
+  );
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const { version, rt, py, first } of rows) {
     const a = rt.alloc;
-    console.log(`| ${version} | ${a.heapReadingKind} | ${fmt(rt.floorNs)} ns | ${a.floor.collections} | ${fmt(rt.floorStatsNs)} ns, ${fmt(a.floorStats.bytes, 0)} B | ${fmt(rt.probeNs)} ns | ${fmt(rt.probeOverFloor, 2)}x | ${py ? fmt(py.lineNs / 1000) + ' µs' : '–'} | ${fmt(first.cpuMs)} ms, ${fmt(first.wallMs)} ms |`);
+    console.log(
+      `| ${version} | ${a.heapReadingKind} | ${fmt(rt.floorNs)} ns | ${a.floor.collections} | ${fmt(rt.floorStatsNs)} ns, ${fmt(a.floorStats.bytes, 0)} B | ${fmt(rt.probeNs)} ns | ${fmt(rt.probeOverFloor, 2)}x | ${py ? fmt(py.lineNs / 1000) + ' µs' : '–'} | ${fmt(first.cpuMs)} ms, ${fmt(first.wallMs)} ms |`,
+    );
   }
   if (process.argv.includes('--no-build')) return;
   const b = buildTime();

@@ -47,7 +47,7 @@ export function readOptions(args: readonly string[], take: (flag: Flag) => void)
 /** Options anywhere (until `--`), passed to `take`; returns the operands in order. */
 export function readArguments(args: readonly string[], take: (flag: Flag) => void): string[] {
   const operands: string[] = [];
-  for (let from = 0; from < args.length; ) {
+  for (let from = 0; from < args.length;) {
     const first = from + readOptions(args.slice(from), take);
     if (first > from && args[first - 1] === '--') {
       operands.push(...args.slice(first));

@@ -7,7 +7,17 @@
  * the baseline instead. A bad file is one line and exit 2 (guarded), a bad argument the usage and 2.
  */
 import * as fs from 'fs';
-import { BaselineError, DEFAULT_TOLERANCE, baselineOf, compareBaseline, describeFailures, diffMarkdown, diffTable, readBaseline, updateBaseline } from '../testing/baseline';
+import {
+  BaselineError,
+  DEFAULT_TOLERANCE,
+  baselineOf,
+  compareBaseline,
+  describeFailures,
+  diffMarkdown,
+  diffTable,
+  readBaseline,
+  updateBaseline,
+} from '../testing/baseline';
 import { parseBytes } from '../testing/bytes';
 import { readArguments } from './args';
 import { DatError } from './dat';
@@ -74,7 +84,8 @@ export function main(args: string[]): number {
     // The baseline first: a missing or corrupt one is said before the reports are read.
     const base = asFileError(() => readBaseline(file, update));
     const reports = readReports(operands[0]);
-    if (reports.length === 0) throw new DatError(`${operands[0]}: no JSON reports in it (record them with ts-mprof run --peak --format json -o FILE)`);
+    if (reports.length === 0)
+      throw new DatError(`${operands[0]}: no JSON reports in it (record them with ts-mprof run --peak --format json -o FILE)`);
     if (update) {
       const fresh = asFileError(() => baselineOf(reports, file));
       asFileError(() => updateBaseline(file, fresh));

@@ -26,5 +26,5 @@ export function forwardSignals(child: ChildProcess): () => void {
 
 /** A child's exit as a shell reports it: its code, or 128 + the number of the signal that ended it. */
 export function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
-  return code ?? 128 + (signal ? os.constants.signals[signal] ?? 0 : 0);
+  return code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0);
 }

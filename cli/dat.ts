@@ -279,7 +279,9 @@ export function eachLine(file: string, line: (text: string) => void, progress?: 
 
 function readError(file: string, error: unknown): DatError {
   const code = (error as NodeJS.ErrnoException).code;
-  return new DatError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: ${(error as Error).message}`);
+  return new DatError(
+    code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: ${(error as Error).message}`,
+  );
 }
 
 /** Reads and parses a recording; a missing or unreadable file is a DatError. */

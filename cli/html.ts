@@ -24,7 +24,15 @@ export interface MethodTable {
   name: string;
   calls: number;
   backend: string;
-  rows: Array<{ line: number; source: string; occurrences: number; mem: number | null; increment: number | null; allocated: number | null; peak: number | null }>;
+  rows: Array<{
+    line: number;
+    source: string;
+    occurrences: number;
+    mem: number | null;
+    increment: number | null;
+    allocated: number | null;
+    peak: number | null;
+  }>;
   hasAllocated: boolean;
   hasPeak: boolean;
   /** The row of the `@profile` entry (its Increment is the entry reading, not a cost). */
@@ -45,7 +53,15 @@ export function methodTables(reports: Iterable<Report>): MethodTable[] {
         name: report.name,
         calls: 0,
         backend: report.backend,
-        rows: report.lines.map((l) => ({ line: l.line, source: l.source, occurrences: 0, mem: null, increment: null, allocated: null, peak: null })),
+        rows: report.lines.map((l) => ({
+          line: l.line,
+          source: l.source,
+          occurrences: 0,
+          mem: null,
+          increment: null,
+          allocated: null,
+          peak: null,
+        })),
         hasAllocated: false,
         hasPeak: false,
         entry,
@@ -58,7 +74,8 @@ export function methodTables(reports: Iterable<Report>): MethodTable[] {
       if (row === undefined || row.line !== line.line) return;
       row.occurrences += line.occurrences;
       if (line.memBytes !== null) row.mem = Math.max(row.mem ?? -Infinity, line.memBytes);
-      if (line.incrementBytes !== null) row.increment = i === entry && row.increment !== null ? row.increment : (row.increment ?? 0) + line.incrementBytes;
+      if (line.incrementBytes !== null)
+        row.increment = i === entry && row.increment !== null ? row.increment : (row.increment ?? 0) + line.incrementBytes;
       if (line.allocatedBytes !== undefined) table!.hasAllocated = true;
       if (line.allocatedBytes != null) row.allocated = (row.allocated ?? 0) + line.allocatedBytes;
       if (line.peakBytes !== undefined) table!.hasPeak = true;
@@ -82,7 +99,15 @@ function callees(source: string, self: MethodTable, tables: MethodTable[]): Meth
 
 const COLUMNS = ['line', 'mem', 'increment', 'peak', 'allocated', 'occurrences', 'source'] as const;
 type Column = (typeof COLUMNS)[number];
-const TITLES: Record<Column, string> = { line: 'Line #', mem: 'Mem usage', increment: 'Increment', peak: 'Peak', allocated: 'Allocated', occurrences: 'Occurrences', source: 'Line Contents' };
+const TITLES: Record<Column, string> = {
+  line: 'Line #',
+  mem: 'Mem usage',
+  increment: 'Increment',
+  peak: 'Peak',
+  allocated: 'Allocated',
+  occurrences: 'Occurrences',
+  source: 'Line Contents',
+};
 /** How many lines of a method at most are marked as the costliest (by Increment, else Peak, else Allocated). */
 const HOT = 3;
 
@@ -98,14 +123,18 @@ function bar(value: number | null, max: number, kind: string): string {
 
 function renderTable(table: MethodTable, tables: MethodTable[]): string {
   const columns = COLUMNS.filter((c) => (c !== 'peak' || table.hasPeak) && (c !== 'allocated' || table.hasAllocated));
-  const body = table.rows.map((row, i) => ({ ...row, increment: i === table.entry ? null : row.increment, entryIncrement: i === table.entry ? row.increment : null }));
+  const body = table.rows.map((row, i) => ({
+    ...row,
+    increment: i === table.entry ? null : row.increment,
+    entryIncrement: i === table.entry ? row.increment : null,
+  }));
   const max = (pick: (r: (typeof body)[number]) => number | null) => Math.max(0, ...body.map((r) => Math.abs(pick(r) ?? 0)));
   const maxIncrement = max((r) => r.increment);
   const maxPeak = max((r) => r.peak);
   const maxAllocated = max((r) => r.allocated);
   const maxOccurrences = max((r) => r.occurrences);
   // The @profile row is never among the costliest: its figures are the call's entry, not a line's work.
-  const cost = (r: (typeof body)[number]) => (r.entryIncrement !== null ? 0 : r.increment ?? r.peak ?? r.allocated ?? 0);
+  const cost = (r: (typeof body)[number]) => (r.entryIncrement !== null ? 0 : (r.increment ?? r.peak ?? r.allocated ?? 0));
   const top = Math.max(0, ...body.map(cost));
   // The costliest lines: the first few by cost, each at least a tenth of the costliest.
   const hot = new Set(
@@ -117,9 +146,12 @@ function renderTable(table: MethodTable, tables: MethodTable[]): string {
   );
   const out: string[] = [];
   out.push(`<section class="method" id="${table.id}">`);
-  out.push(`<h2>${escapeXml(table.name)} <small>${escapeXml(table.file)} · ${table.calls} call${table.calls === 1 ? '' : 's'} · backend '${escapeXml(table.backend)}'</small></h2>`);
+  out.push(
+    `<h2>${escapeXml(table.name)} <small>${escapeXml(table.file)} · ${table.calls} call${table.calls === 1 ? '' : 's'} · backend '${escapeXml(table.backend)}'</small></h2>`,
+  );
   out.push(`<table class="lines" data-method="${escapeXml(table.name)}"><thead><tr>`);
-  for (const c of columns) out.push(`<th data-column="${c}" data-type="${c === 'source' ? 'text' : 'number'}" title="sort by ${TITLES[c]}">${TITLES[c]}</th>`);
+  for (const c of columns)
+    out.push(`<th data-column="${c}" data-type="${c === 'source' ? 'text' : 'number'}" title="sort by ${TITLES[c]}">${TITLES[c]}</th>`);
   out.push(`</tr></thead><tbody>`);
   for (const [index, row] of body.entries()) {
     const links = callees(row.source, table, tables)
@@ -137,18 +169,27 @@ function renderTable(table: MethodTable, tables: MethodTable[]): string {
           break;
         case 'increment': {
           const shown = row.increment ?? row.entryIncrement;
-          const note = row.entryIncrement !== null ? ' title="the entry reading (memory before the call), as memory_profiler shows it"' : '';
-          out.push(`<td class="num fig" data-value="${row.increment ?? ''}"${note}>${bar(row.increment, maxIncrement, 'inc')}<span class="v">${mib(shown)}</span></td>`);
+          const note =
+            row.entryIncrement !== null ? ' title="the entry reading (memory before the call), as memory_profiler shows it"' : '';
+          out.push(
+            `<td class="num fig" data-value="${row.increment ?? ''}"${note}>${bar(row.increment, maxIncrement, 'inc')}<span class="v">${mib(shown)}</span></td>`,
+          );
           break;
         }
         case 'peak':
-          out.push(`<td class="num fig" data-value="${row.peak ?? ''}">${bar(row.peak, maxPeak, 'peak')}<span class="v">${mib(row.peak)}</span></td>`);
+          out.push(
+            `<td class="num fig" data-value="${row.peak ?? ''}">${bar(row.peak, maxPeak, 'peak')}<span class="v">${mib(row.peak)}</span></td>`,
+          );
           break;
         case 'allocated':
-          out.push(`<td class="num fig" data-value="${row.allocated ?? ''}">${bar(row.allocated, maxAllocated, 'alloc')}<span class="v">${mib(row.allocated)}</span></td>`);
+          out.push(
+            `<td class="num fig" data-value="${row.allocated ?? ''}">${bar(row.allocated, maxAllocated, 'alloc')}<span class="v">${mib(row.allocated)}</span></td>`,
+          );
           break;
         case 'occurrences':
-          out.push(`<td class="num fig" data-value="${ran ? row.occurrences : ''}">${bar(ran ? row.occurrences : null, maxOccurrences, 'occ')}<span class="v">${ran ? row.occurrences : ''}</span></td>`);
+          out.push(
+            `<td class="num fig" data-value="${ran ? row.occurrences : ''}">${bar(ran ? row.occurrences : null, maxOccurrences, 'occ')}<span class="v">${ran ? row.occurrences : ''}</span></td>`,
+          );
           break;
         case 'source':
           out.push(`<td class="src" data-value="${escapeXml(row.source)}"><code>${escapeXml(row.source)}</code>${links}</td>`);
@@ -237,14 +278,18 @@ export function renderReportHtml(reports: Iterable<Report>, options: HtmlOptions
   const out: string[] = [];
   out.push(`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeXml(title)}</title>`);
   // No network: the page may not load anything, and says so to the browser.
-  out.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`);
+  out.push(
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+  );
   out.push(`<style>\n${STYLE}\n</style>\n</head>\n<body>`);
   out.push(`<h1>${escapeXml(title)}</h1>`);
   if (options.chart) out.push(`<div class="chart">\n${options.chart}</div>`);
   out.push(`<table class="summary"><thead><tr><th>method</th><th>file</th><th>calls</th><th>Increment (sum)</th></tr></thead><tbody>`);
   for (const t of tables) {
-    const sum = t.rows.reduce((s, r, i) => s + (i === t.entry ? 0 : r.increment ?? 0), 0);
-    out.push(`<tr><td><a href="#${t.id}">${escapeXml(t.name)}</a></td><td>${escapeXml(t.file)}</td><td class="num">${t.calls}</td><td class="num">${mib(sum)}</td></tr>`);
+    const sum = t.rows.reduce((s, r, i) => s + (i === t.entry ? 0 : (r.increment ?? 0)), 0);
+    out.push(
+      `<tr><td><a href="#${t.id}">${escapeXml(t.name)}</a></td><td>${escapeXml(t.file)}</td><td class="num">${t.calls}</td><td class="num">${mib(sum)}</td></tr>`,
+    );
   }
   out.push(`</tbody></table>`);
   if (tables.length === 0) out.push(`<p>No reports.</p>`);
@@ -259,7 +304,9 @@ export function readReports(file: string): Report[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new DatError((error as NodeJS.ErrnoException).code === 'ENOENT' ? `${file}: no such file` : `${file}: ${(error as Error).message}`);
+    throw new DatError(
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${file}: no such file` : `${file}: ${(error as Error).message}`,
+    );
   }
   const reports: Report[] = [];
   for (const line of text.split('\n')) {

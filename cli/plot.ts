@@ -97,7 +97,10 @@ export const MAX_BRACKETS = 2000;
  */
 class Coverage {
   private readonly diff: Int32Array;
-  constructor(private readonly left: number, width: number) {
+  constructor(
+    private readonly left: number,
+    width: number,
+  ) {
     this.diff = new Int32Array(Math.ceil(width) + 2);
   }
   add(x0: number, x1: number): void {
@@ -219,13 +222,35 @@ function layOut(columns: Columns, start: number): Chart {
   const legendTop = plotBottom + MARGIN.bottom;
   const legendRows = names.length + (unlabelled ? 1 : 0) + (bracketed.length < columns.callCount ? 1 : 0);
   const height = legendTop + legendRows * 18 + 12;
-  return { columns, start, x, xr, y, plotW, stripTop, plotTop, plotBottom, legendTop, height, xTicks, yTicks, placed, unlabelled, stats, color, bracketed, top: columns.peak() };
+  return {
+    columns,
+    start,
+    x,
+    xr,
+    y,
+    plotW,
+    stripTop,
+    plotTop,
+    plotBottom,
+    legendTop,
+    height,
+    xTicks,
+    yTicks,
+    placed,
+    unlabelled,
+    stats,
+    color,
+    bracketed,
+    top: columns.peak(),
+  };
 }
 
 /** The document's opening, the title and a line of facts. */
 function header(out: string[], c: Chart, file: string, options: PlotOptions): void {
   const { columns, start, top } = c;
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${c.height}" viewBox="0 0 ${WIDTH} ${c.height}" ${FONT} font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${c.height}" viewBox="0 0 ${WIDTH} ${c.height}" ${FONT} font-size="12">`,
+  );
   out.push(`<rect width="${WIDTH}" height="${c.height}" fill="#ffffff"/>`);
   const title = options.title ?? columns.cmdlineText?.trim() ?? path.basename(file);
   out.push(`<text x="${MARGIN.left}" y="22" font-size="16" font-weight="bold">${escapeXml(title)}</text>`);
@@ -252,14 +277,18 @@ function axes(out: string[], c: Chart): void {
   for (const v of xTicks) out.push(`<text x="${f(xr(v))}" y="${plotBottom + 17}">${v.toFixed(xDecimals)}</text>`);
   out.push(`</g>`);
   out.push(`<text x="${MARGIN.left + plotW / 2}" y="${plotBottom + 38}" text-anchor="middle" fill="#333333">time since start (s)</text>`);
-  out.push(`<text transform="translate(18 ${plotTop + PLOT_HEIGHT / 2}) rotate(-90)" text-anchor="middle" fill="#333333">memory used (MiB)</text>`);
+  out.push(
+    `<text transform="translate(18 ${plotTop + PLOT_HEIGHT / 2}) rotate(-90)" text-anchor="middle" fill="#333333">memory used (MiB)</text>`,
+  );
 }
 
 /** Each function's calls as faint bands behind the curve (touching bands merged). */
 function callBands(out: string[], c: Chart): void {
   for (const entry of c.stats) {
     for (const [x0, x1] of entry.bands.runs()) {
-      out.push(`<rect x="${f(x0)}" y="${c.plotTop}" width="${f(x1 - x0)}" height="${PLOT_HEIGHT}" fill="${entry.color}" fill-opacity="0.07"/>`);
+      out.push(
+        `<rect x="${f(x0)}" y="${c.plotTop}" width="${f(x1 - x0)}" height="${PLOT_HEIGHT}" fill="${entry.color}" fill-opacity="0.07"/>`,
+      );
     }
   }
 }
@@ -288,9 +317,13 @@ function peakMark(out: string[], c: Chart): void {
   const { top, x, y, start, plotTop, plotBottom } = c;
   if (!top) return;
   const [px, py] = [x(top.t), y(top.mem)];
-  out.push(`<g stroke="#d62728" stroke-width="1" stroke-dasharray="5 4"><line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${f(py)}" y2="${f(py)}"/><line x1="${f(px)}" x2="${f(px)}" y1="${plotTop}" y2="${plotBottom}"/></g>`);
+  out.push(
+    `<g stroke="#d62728" stroke-width="1" stroke-dasharray="5 4"><line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${f(py)}" y2="${f(py)}"/><line x1="${f(px)}" x2="${f(px)}" y1="${plotTop}" y2="${plotBottom}"/></g>`,
+  );
   // At the right end, above the line, where it hides no data point.
-  out.push(`<text x="${WIDTH - MARGIN.right - 4}" y="${f(Math.max(plotTop + 12, py - 5))}" fill="#d62728" stroke="#ffffff" stroke-width="3" paint-order="stroke" text-anchor="end">peak ${top.mem.toFixed(1)} MiB at ${(top.t - start).toFixed(2)} s</text>`);
+  out.push(
+    `<text x="${WIDTH - MARGIN.right - 4}" y="${f(Math.max(plotTop + 12, py - 5))}" fill="#d62728" stroke="#ffffff" stroke-width="3" paint-order="stroke" text-anchor="end">peak ${top.mem.toFixed(1)} MiB at ${(top.t - start).toFixed(2)} s</text>`,
+  );
 }
 
 /** Brackets on the curve: '[' at a call's entry reading, ']' at its exit reading. */
@@ -301,7 +334,9 @@ function brackets(out: string[], c: Chart): void {
   out.push(`<g fill="none" stroke-width="2">`);
   for (const call of c.bracketed) {
     const [x0, y0, x1, y1] = [x(call.t0), y(call.mem0), x(call.t1), y(call.mem1)];
-    out.push(`<path stroke="${c.color(call.name)}" d="M${f(x0 + arm)} ${f(y0 - half)}H${f(x0)}V${f(y0 + half)}H${f(x0 + arm)}M${f(x1 - arm)} ${f(y1 - half)}H${f(x1)}V${f(y1 + half)}H${f(x1 - arm)}"/>`);
+    out.push(
+      `<path stroke="${c.color(call.name)}" d="M${f(x0 + arm)} ${f(y0 - half)}H${f(x0)}V${f(y0 + half)}H${f(x0 + arm)}M${f(x1 - arm)} ${f(y1 - half)}H${f(x1)}V${f(y1 + half)}H${f(x1 - arm)}"/>`,
+    );
   }
   out.push(`</g>`);
 }
@@ -314,7 +349,9 @@ function labelledSpans(out: string[], c: Chart): void {
     const laneY = c.stripTop + lane * LANE;
     const x0 = x(call.t0);
     const w = Math.max(2, x(call.t1) - x0);
-    out.push(`<g><title>${escapeXml(`${call.name}: ${call.mem0.toFixed(1)} MiB -> ${call.mem1.toFixed(1)} MiB, ${(call.t1 - call.t0).toFixed(3)} s`)}</title>`);
+    out.push(
+      `<g><title>${escapeXml(`${call.name}: ${call.mem0.toFixed(1)} MiB -> ${call.mem1.toFixed(1)} MiB, ${(call.t1 - call.t0).toFixed(3)} s`)}</title>`,
+    );
     out.push(`<rect x="${f(x0)}" y="${laneY + 2}" width="${f(w)}" height="4" fill="${color}"/>`);
     out.push(`<path d="M${f(x0)} ${laneY}V${laneY + 8}M${f(x0 + w)} ${laneY}V${laneY + 8}" stroke="${color}" stroke-width="1.5"/>`);
     out.push(`<text x="${f(textX)}" y="${laneY + 17}" font-size="11" fill="${color}">${escapeXml(callLabel(call))}</text></g>`);
@@ -328,15 +365,21 @@ function legend(out: string[], c: Chart): void {
     const { calls, total } = c.stats[i];
     const ly = c.legendTop + i * 18;
     out.push(`<rect x="${MARGIN.left}" y="${ly - 9}" width="14" height="10" fill="${c.color(name)}"/>`);
-    out.push(`<text x="${MARGIN.left + 20}" y="${ly}">${escapeXml(`${name}: ${calls} call${calls === 1 ? '' : 's'}, ${total.toFixed(3)} s in all`)}</text>`);
+    out.push(
+      `<text x="${MARGIN.left + 20}" y="${ly}">${escapeXml(`${name}: ${calls} call${calls === 1 ? '' : 's'}, ${total.toFixed(3)} s in all`)}</text>`,
+    );
   });
   let note = c.legendTop + names.length * 18;
   if (c.unlabelled) {
-    out.push(`<text x="${MARGIN.left}" y="${note}" fill="#555555">${c.unlabelled} shorter call${c.unlabelled === 1 ? '' : 's'} drawn without a label</text>`);
+    out.push(
+      `<text x="${MARGIN.left}" y="${note}" fill="#555555">${c.unlabelled} shorter call${c.unlabelled === 1 ? '' : 's'} drawn without a label</text>`,
+    );
     note += 18;
   }
   if (c.bracketed.length < c.columns.callCount) {
-    out.push(`<text x="${MARGIN.left}" y="${note}" fill="#555555">brackets on the curve for the ${c.bracketed.length} longest calls only (a band for all)</text>`);
+    out.push(
+      `<text x="${MARGIN.left}" y="${note}" fill="#555555">brackets on the curve for the ${c.bracketed.length} longest calls only (a band for all)</text>`,
+    );
   }
 }
 

@@ -33,7 +33,8 @@ function namedLikeRecordings(dir: string): fs.Dirent[] {
 export function chooseRecording(arg: string | undefined): string {
   if (arg !== undefined && !/^-?\d+$/.test(arg)) return arg;
   const all = recordingsIn();
-  if (all.length === 0) throw new DatError('no recordings (mprofile_*.dat) in this directory: make one with ts-mprof run --timeline -- COMMAND');
+  if (all.length === 0)
+    throw new DatError('no recordings (mprofile_*.dat) in this directory: make one with ts-mprof run --timeline -- COMMAND');
   if (arg === undefined) return all[all.length - 1];
   const index = Number(arg);
   const file = all[index < 0 ? all.length + index : index];

@@ -59,5 +59,11 @@ export function parseRunArguments(args: readonly string[]): RunArguments {
     }
   });
   if (first >= args.length) throw new UsageError('no program to run');
-  return { settings: settings as RunSettings, program: args[first], args: args.slice(first + 1), ...(html === undefined ? {} : { html }), ...(speedscope === undefined ? {} : { speedscope }) };
+  return {
+    settings: settings as RunSettings,
+    program: args[first],
+    args: args.slice(first + 1),
+    ...(html === undefined ? {} : { html }),
+    ...(speedscope === undefined ? {} : { speedscope }),
+  };
 }

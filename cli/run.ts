@@ -38,7 +38,10 @@ export async function main(args: string[]): Promise<number> {
   }
   if (settings.pprof !== undefined) settings.pprof = path.resolve(settings.pprof);
   // --html: the program also appends each report as JSON to a file of ours, turned into the page at the end.
-  const reportsFile = html === undefined && speedscope === undefined ? undefined : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ts-mprof-')), 'reports.jsonl');
+  const reportsFile =
+    html === undefined && speedscope === undefined
+      ? undefined
+      : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ts-mprof-')), 'reports.jsonl');
   const child = spawn(process.execPath, ['--import', REGISTER, file, ...programArgs], {
     stdio: 'inherit',
     env: { ...process.env, ...environmentFor(settings), ...(reportsFile === undefined ? {} : { [REPORTS_ENV]: reportsFile }) },

@@ -18,7 +18,15 @@ export interface SpeedscopeFrame {
 export interface SpeedscopeFile {
   $schema: 'https://www.speedscope.app/file-format-schema.json';
   shared: { frames: SpeedscopeFrame[] };
-  profiles: Array<{ type: 'sampled'; name: string; unit: 'bytes'; startValue: number; endValue: number; samples: number[][]; weights: number[] }>;
+  profiles: Array<{
+    type: 'sampled';
+    name: string;
+    unit: 'bytes';
+    startValue: number;
+    endValue: number;
+    samples: number[][];
+    weights: number[];
+  }>;
   name: string;
   activeProfileIndex: number;
   exporter: string;
@@ -29,7 +37,15 @@ export function toSpeedscope(reports: Iterable<Report>, name = 'ts-memory-profil
   const frames: SpeedscopeFrame[] = [];
   const kinds: Array<['increment' | 'allocated', string]> = [['increment', 'bytes kept per line (Increment)']];
   if (tables.some((t) => t.hasAllocated)) kinds.push(['allocated', 'bytes allocated per line (Allocated, gc: true)']);
-  const profiles = kinds.map(([, title]) => ({ type: 'sampled' as const, name: title, unit: 'bytes' as const, startValue: 0, endValue: 0, samples: [] as number[][], weights: [] as number[] }));
+  const profiles = kinds.map(([, title]) => ({
+    type: 'sampled' as const,
+    name: title,
+    unit: 'bytes' as const,
+    startValue: 0,
+    endValue: 0,
+    samples: [] as number[][],
+    weights: [] as number[],
+  }));
   for (const table of tables) {
     const method = frames.push({ name: table.name, file: table.file, line: table.rows[0]?.line ?? 1 }) - 1;
     table.rows.forEach((row, i) => {
@@ -38,7 +54,8 @@ export function toSpeedscope(reports: Iterable<Report>, name = 'ts-memory-profil
       kinds.forEach(([kind], k) => {
         const bytes = row[kind];
         if (bytes === null || bytes <= 0) return;
-        if (frame < 0) frame = frames.push({ name: `${table.name}:${row.line}  ${row.source.trim()}`, file: table.file, line: row.line }) - 1;
+        if (frame < 0)
+          frame = frames.push({ name: `${table.name}:${row.line}  ${row.source.trim()}`, file: table.file, line: row.line }) - 1;
         profiles[k].samples.push([method, frame]);
         profiles[k].weights.push(bytes);
         profiles[k].endValue += bytes;

@@ -38,7 +38,8 @@ export function parseArgs(args: string[]): TimelineOptions {
       case '-T': {
         const text = flag.value();
         const seconds = Number(text);
-        if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--interval must be a number of seconds above 0, got '${text}'`);
+        if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0)
+          throw new UsageError(`--interval must be a number of seconds above 0, got '${text}'`);
         options.interval = seconds;
         break;
       }

@@ -58,7 +58,8 @@ export function serveChannel({ port, signal }: ChannelData, compile: (file: stri
     try {
       answer = { code: compile(file, format) };
     } catch (error) {
-      answer = error instanceof BuildError ? { buildError: error.message } : { failure: error instanceof Error ? error.message : String(error) };
+      answer =
+        error instanceof BuildError ? { buildError: error.message } : { failure: error instanceof Error ? error.message : String(error) };
     }
     port.postMessage(answer);
     Atomics.add(signal, 0, 1);

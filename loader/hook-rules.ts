@@ -32,14 +32,17 @@ export interface LoadContext {
 export function retries(error: unknown, context: ResolveContext): boolean {
   const parent = context.parentURL;
   const code = (error as { code?: unknown } | null)?.code;
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT') && !!parent?.startsWith('file:') && isTypeScript(parent);
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT') && !!parent?.startsWith('file:') && isTypeScript(parent)
+  );
 }
 
 /** From a TypeScript file, `./util.js` also finds `./util.ts`, and `./util` `./util.ts`, `./util.tsx` or `./util/index.ts`. */
 export function candidates(specifier: string): string[] {
   const renamed = typeScriptSpecifier(specifier);
   if (renamed !== undefined) return renamed.endsWith('.ts') ? [renamed, `${renamed}x`] : [renamed];
-  if (/^(\.{1,2}\/|\/)/.test(specifier) && !/\.[^/]*$/.test(specifier)) return [`${specifier}.ts`, `${specifier}.tsx`, `${specifier}/index.ts`];
+  if (/^(\.{1,2}\/|\/)/.test(specifier) && !/\.[^/]*$/.test(specifier))
+    return [`${specifier}.ts`, `${specifier}.tsx`, `${specifier}/index.ts`];
   if (specifier === '.' || specifier === '..') return [`${specifier}/index.ts`];
   return [];
 }

@@ -8,7 +8,17 @@ import { readFileSync } from 'fs';
 import { readFile } from 'fs/promises';
 import { serveChannel, type ChannelData } from './channel';
 import { compile } from './compile';
-import { candidates, compiled, imported, type LoadContext, type Loaded, loadPlan, type ResolveResult, type ResolveContext, retries } from './hook-rules';
+import {
+  candidates,
+  compiled,
+  imported,
+  type LoadContext,
+  type Loaded,
+  loadPlan,
+  type ResolveResult,
+  type ResolveContext,
+  retries,
+} from './hook-rules';
 
 type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
 type NextLoad = (url: string, context?: LoadContext) => Promise<Loaded>;

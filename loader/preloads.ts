@@ -11,7 +11,8 @@ import { fileURLToPath } from 'url';
 
 /** Loaders that compile TypeScript without this package's transformer. */
 const TYPESCRIPT_LOADERS = /^(tsx|ts-node|@swc-node\/register|esbuild-register|@esbuild-kit\/(cjs|esm)-loader)(\/.*)?$/;
-const TYPESCRIPT_LOADER_PATHS = /[\\/]node_modules[\\/](tsx|ts-node|@swc-node[\\/]register|esbuild-register|@esbuild-kit[\\/](cjs|esm)-loader)[\\/]/;
+const TYPESCRIPT_LOADER_PATHS =
+  /[\\/]node_modules[\\/](tsx|ts-node|@swc-node[\\/]register|esbuild-register|@esbuild-kit[\\/](cjs|esm)-loader)[\\/]/;
 
 export interface Preload {
   flag: '--require' | '--import';
@@ -21,7 +22,8 @@ export interface Preload {
 /** NODE_OPTIONS as Node splits it: on white space, with double quotes around values that have some. */
 export function splitNodeOptions(text: string): string[] {
   const words: string[] = [];
-  for (const match of text.matchAll(/"((?:\\.|[^"\\])*)"|(\S+)/g)) words.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]);
+  for (const match of text.matchAll(/"((?:\\.|[^"\\])*)"|(\S+)/g))
+    words.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]);
   return words;
 }
 
@@ -59,7 +61,8 @@ function fileOf(specifier: string, cwd: string): string | undefined {
 
 function isTypeScriptLoader(specifier: string, cwd: string): boolean {
   if (TYPESCRIPT_LOADERS.test(specifier)) return true;
-  const file = specifier.startsWith('file:') || path.isAbsolute(specifier) || specifier.startsWith('.') ? fileOf(specifier, cwd) : undefined;
+  const file =
+    specifier.startsWith('file:') || path.isAbsolute(specifier) || specifier.startsWith('.') ? fileOf(specifier, cwd) : undefined;
   return file !== undefined && TYPESCRIPT_LOADER_PATHS.test(file);
 }
 

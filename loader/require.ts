@@ -37,7 +37,13 @@ export function installRequireHooks(compileElsewhere?: CompileCommonJs): void {
       return resolveFilename.call(this, request, parent, isMain, options);
     } catch (error) {
       const other = typeScriptSpecifier(request);
-      if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || other === undefined || !parent || !isTypeScript(parent.filename ?? '')) throw error;
+      if (
+        (error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' ||
+        other === undefined ||
+        !parent ||
+        !isTypeScript(parent.filename ?? '')
+      )
+        throw error;
       for (const candidate of other.endsWith('.ts') ? [other, `${other}x`] : [other]) {
         try {
           return resolveFilename.call(this, candidate, parent, isMain, options);

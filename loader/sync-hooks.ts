@@ -4,7 +4,17 @@
  * on the program's own thread. The compiling itself is handed to a worker and waited for
  * (loader/channel.ts), so that the compiler's heap stays out of the program's figures as before.
  */
-import { candidates, compiled, imported, type LoadContext, type Loaded, loadPlan, type ResolveResult, type ResolveContext, retries } from './hook-rules';
+import {
+  candidates,
+  compiled,
+  imported,
+  type LoadContext,
+  type Loaded,
+  loadPlan,
+  type ResolveResult,
+  type ResolveContext,
+  retries,
+} from './hook-rules';
 import type { Format } from './compile';
 
 type NextResolve = (specifier: string, context?: ResolveContext) => ResolveResult;

@@ -111,12 +111,22 @@ function tableFor(prefix: '' | 'get ' | 'set '): LineTable | undefined {
   return tables.find((t) => t.name.includes(`.${prefix}`));
 }
 
-function decorate(args: [object, Key, PropertyDescriptor | undefined] | [Function, StandardContext], own: Readonly<ProfileOptions>, origin: Error): any {
+function decorate(
+  args: [object, Key, PropertyDescriptor | undefined] | [Function, StandardContext],
+  own: Readonly<ProfileOptions>,
+  origin: Error,
+): any {
   if (args.length === 3) return decorateLegacy(args[0], args[1], args[2], own, origin);
   return decorateStandard(args[0], args[1], own, origin);
 }
 
-function decorateLegacy(target: object, key: Key, descriptor: PropertyDescriptor | undefined, own: Readonly<ProfileOptions>, origin: Error): PropertyDescriptor {
+function decorateLegacy(
+  target: object,
+  key: Key,
+  descriptor: PropertyDescriptor | undefined,
+  own: Readonly<ProfileOptions>,
+  origin: Error,
+): PropertyDescriptor {
   const isStatic = typeof target === 'function';
   const owner = (isStatic ? (target as Function).name : (target as { constructor?: Function }).constructor?.name) || '<anonymous>';
   const member = `${owner}.${String(key)}`;
@@ -146,7 +156,9 @@ function decorateStandard(value: Function, context: StandardContext, own: Readon
   const prefix = kind === 'getter' ? 'get ' : kind === 'setter' ? 'set ' : ('' as const);
   // The class is not known when a TC39 decorator runs; the name is completed from `this` at the first report.
   const describe = (thisArg: unknown): string => {
-    const owner = context.static ? (thisArg as Function | undefined)?.name : (thisArg as { constructor?: Function } | undefined)?.constructor?.name;
+    const owner = context.static
+      ? (thisArg as Function | undefined)?.name
+      : (thisArg as { constructor?: Function } | undefined)?.constructor?.name;
     return `${owner || '<anonymous>'}.${prefix}${String(context.name)}`;
   };
   const where = site(own, origin, describe, tableFor(prefix));
@@ -173,7 +185,13 @@ const functionSites = new WeakMap<LineTable, Site>();
  * Called by the wrapper the transformer makes of a function declaration with `/** @profile *\/`:
  * profiles one call of its instrumented body `impl`. `new` still constructs, unprofiled.
  */
-export function callFunction(table: LineTable, impl: Function, thisArg: unknown, args: ArrayLike<unknown>, newTarget: Function | undefined): unknown {
+export function callFunction(
+  table: LineTable,
+  impl: Function,
+  thisArg: unknown,
+  args: ArrayLike<unknown>,
+  newTarget: Function | undefined,
+): unknown {
   if (newTarget !== undefined) return Reflect.construct(impl, args, newTarget);
   if (disabledByEnvironment) return Reflect.apply(impl, thisArg, args);
   let where = functionSites.get(table);
@@ -201,7 +219,10 @@ function isClass(fn: Function): boolean {
 function profileFunction(original: Function, where: Error): Function {
   if (disabledByEnvironment) return original;
   const table = tableFor('');
-  const wrapped = wrap(original, { ...site(Object.freeze({}), where, () => original.name || '<anonymous>', table), inline: table !== undefined });
+  const wrapped = wrap(original, {
+    ...site(Object.freeze({}), where, () => original.name || '<anonymous>', table),
+    inline: table !== undefined,
+  });
   if (generatorKind(original) !== undefined || !('prototype' in original)) return wrapped;
   const constructible = function (this: unknown, ...args: unknown[]) {
     return new.target ? Reflect.construct(original, args, new.target) : Reflect.apply(wrapped, this, args);
@@ -246,7 +267,8 @@ function wrap<F extends Function>(original: F, where: Site): F {
   keepNameAndLength(wrapper, original);
   const kindOf = Object.getPrototypeOf(original);
   if (kindOf !== Object.getPrototypeOf(wrapper)) Object.setPrototypeOf(wrapper, kindOf);
-  if (kind !== undefined) Object.defineProperty(wrapper, 'prototype', { value: (original as { prototype?: unknown }).prototype, writable: true });
+  if (kind !== undefined)
+    Object.defineProperty(wrapper, 'prototype', { value: (original as { prototype?: unknown }).prototype, writable: true });
   // What decorators applied before @profile put on the function (NestJS's routes and guards are
   // reflect-metadata on it) is read from whatever function ends up on the class: the wrapper.
   copyDecorations(original, wrapper);

@@ -60,7 +60,6 @@ export const SLOTS = 3;
 
 const NO_STATS = new Float64Array(0);
 
-
 export class Frame {
   /** Probes record only while true: from the entry reading to the exit reading. */
   active = false;

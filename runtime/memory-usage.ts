@@ -72,20 +72,24 @@ function fail(problem: string): never {
 export function checkMemoryUsageOptions(fn: unknown, options: unknown): { backend: Backend; interval: number | null } {
   if (typeof fn !== 'function') fail(`'fn' must be a function, got ${describeValue(fn)}`);
   if (options === undefined) return { backend: 'rss', interval: 0.1 };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) fail(`options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    fail(`options must be an object, got ${describeValue(options)}`);
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key)) fail(unknownOption(key, OPTION_KEYS));
   }
   const { interval, backend } = options as MemoryUsageOptions;
-  if (backend !== undefined && OPTION_RULES.backend(backend)) fail(`option 'backend' ${OPTION_RULES.backend(backend)}, got ${describeValue(backend)}`);
+  if (backend !== undefined && OPTION_RULES.backend(backend))
+    fail(`option 'backend' ${OPTION_RULES.backend(backend)}, got ${describeValue(backend)}`);
   if (interval !== undefined && !(typeof interval === 'number' && Number.isFinite(interval) && interval > 0)) {
     fail(`option 'interval' must be a positive number of seconds, got ${describeValue(interval)}`);
   }
   if (interval !== undefined && backend !== undefined && backend !== 'rss') {
-    fail(`option 'interval' needs backend 'rss', got backend '${backend}' (a sampling thread can read only the process's RSS; 'heap' and 'exact' are read at the probes of profiled code)`);
+    fail(
+      `option 'interval' needs backend 'rss', got backend '${backend}' (a sampling thread can read only the process's RSS; 'heap' and 'exact' are read at the probes of profiled code)`,
+    );
   }
   const chosen = backend ?? 'rss';
-  return { backend: chosen, interval: chosen === 'rss' ? interval ?? 0.1 : null };
+  return { backend: chosen, interval: chosen === 'rss' ? (interval ?? 0.1) : null };
 }
 
 export function memoryUsage<T>(fn: () => PromiseLike<T>, options?: MemoryUsageOptions): Promise<MemoryUsage<T>>;
@@ -124,7 +128,10 @@ function byInterval(fn: () => unknown, interval: number): MemoryUsage<unknown> |
   try {
     watched = sampler.start(interval);
   } catch (error) {
-    sayOnce('rss-sampler', `the RSS sampling thread could not start (${describeError(error)}): memoryUsage has the entry and exit readings only`);
+    sayOnce(
+      'rss-sampler',
+      `the RSS sampling thread could not start (${describeError(error)}): memoryUsage has the entry and exit readings only`,
+    );
   }
   if (!watched) sayOnce('rss-sampler', 'the RSS sampling thread did not start: memoryUsage has the entry and exit readings only');
   const startTime = Date.now();

@@ -32,7 +32,11 @@ function load(): NoConflict | null {
  */
 function metadataApi(): NoConflict | null {
   const reflect = Reflect as unknown as Partial<NoConflict>;
-  if (typeof reflect.defineMetadata === 'function' && typeof reflect.getOwnMetadataKeys === 'function' && typeof reflect.getOwnMetadata === 'function') {
+  if (
+    typeof reflect.defineMetadata === 'function' &&
+    typeof reflect.getOwnMetadataKeys === 'function' &&
+    typeof reflect.getOwnMetadata === 'function'
+  ) {
     return reflect as NoConflict;
   }
   return load();
@@ -66,7 +70,10 @@ export function copyDecorations(original: Function, wrapper: Function): void {
     try {
       Object.defineProperty(wrapper, key, Object.getOwnPropertyDescriptor(original, key)!);
     } catch (error) {
-      sayOnce('copy', `could not copy the property ${String(key)} of ${original.name || 'a method'} to its profiled wrapper: ${describeError(error)}`);
+      sayOnce(
+        'copy',
+        `could not copy the property ${String(key)} of ${original.name || 'a method'} to its profiled wrapper: ${describeError(error)}`,
+      );
     }
   }
   if (!metadataInUse()) return;

@@ -11,8 +11,7 @@ const isFunction = (v: unknown): v is (...args: unknown[]) => unknown => typeof 
 
 /** Each rule returns what is wrong with a value, or undefined when it is fine. */
 export const OPTION_RULES: { readonly [K in keyof Required<ProfileOptions>]: Rule } = {
-  precision: (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 10 ? undefined : 'must be an integer from 0 to 10',
+  precision: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 10 ? undefined : 'must be an integer from 0 to 10'),
   stream: (v) =>
     typeof v === 'object' && v !== null && isFunction((v as { write?: unknown }).write)
       ? undefined

@@ -70,22 +70,39 @@ export class PprofTotals {
 
   /** The profile, gzipped (what `go tool pprof` and most readers expect). */
   encode(): Buffer {
-    const { Function, Line, Location, Mapping, Profile, Sample, StringTable, ValueType } = require('pprof-format') as typeof import('pprof-format');
+    const { Function, Line, Location, Mapping, Profile, Sample, StringTable, ValueType } =
+      require('pprof-format') as typeof import('pprof-format');
     const strings = new StringTable();
     const type = (name: string, unit: string) => new ValueType({ type: strings.dedup(name), unit: strings.dedup(unit) });
     const sampleType = [type('increment', 'bytes'), type('occurrences', 'count')];
     if (this.hasAllocated) sampleType.push(type('allocated', 'bytes'));
     if (this.hasPeak) sampleType.push(type('peak', 'bytes'));
     // Functions, file names and line numbers are all here: a reader has nothing to symbolize.
-    const mapping = new Mapping({ id: 1, filename: strings.dedup('ts-memory-profiler'), hasFunctions: true, hasFilenames: true, hasLineNumbers: true });
+    const mapping = new Mapping({
+      id: 1,
+      filename: strings.dedup('ts-memory-profiler'),
+      hasFunctions: true,
+      hasFilenames: true,
+      hasLineNumbers: true,
+    });
     const functions: InstanceType<typeof Function>[] = [];
     const locations: InstanceType<typeof Location>[] = [];
     const samples: InstanceType<typeof Sample>[] = [];
     for (const method of this.methods.values()) {
-      const fn = new Function({ id: functions.length + 1, name: strings.dedup(method.name), systemName: strings.dedup(method.name), filename: strings.dedup(method.file), startLine: method.first });
+      const fn = new Function({
+        id: functions.length + 1,
+        name: strings.dedup(method.name),
+        systemName: strings.dedup(method.name),
+        filename: strings.dedup(method.file),
+        startLine: method.first,
+      });
       functions.push(fn);
       for (const [lineNumber, total] of [...method.lines].sort((a, b) => a[0] - b[0])) {
-        const location = new Location({ id: locations.length + 1, mappingId: mapping.id, line: [new Line({ functionId: fn.id, line: lineNumber })] });
+        const location = new Location({
+          id: locations.length + 1,
+          mappingId: mapping.id,
+          line: [new Line({ functionId: fn.id, line: lineNumber })],
+        });
         locations.push(location);
         const value = [total.increment, total.occurrences];
         if (this.hasAllocated) value.push(total.allocated ?? 0);

@@ -73,7 +73,10 @@ function statisticsBinding(): StatisticsBinding | null {
         (v: { name: string }) => v.name === 'binding',
       );
       if (!found?.value?.objectId) continue;
-      post('Runtime.callFunctionOn', { objectId: found.value.objectId, functionDeclaration: `function () { process[Symbol.for(${JSON.stringify(CARRIER.description)})] = this; }` });
+      post('Runtime.callFunctionOn', {
+        objectId: found.value.objectId,
+        functionDeclaration: `function () { process[Symbol.for(${JSON.stringify(CARRIER.description)})] = this; }`,
+      });
       const binding = (process as any)[CARRIER] as StatisticsBinding | undefined;
       return binding && usable(binding) ? binding : null;
     }
@@ -94,7 +97,15 @@ function statisticsBinding(): StatisticsBinding | null {
 function usable(b: StatisticsBinding): boolean {
   const { heapStatisticsBuffer: buffer, updateHeapStatisticsBuffer: update, kUsedHeapSizeIndex: used, kExternalMemoryIndex: external } = b;
   if (!(buffer instanceof Float64Array) || typeof update !== 'function') return false;
-  if (!Number.isInteger(used) || !Number.isInteger(external) || used < 0 || external < 0 || used >= buffer.length || external >= buffer.length) return false;
+  if (
+    !Number.isInteger(used) ||
+    !Number.isInteger(external) ||
+    used < 0 ||
+    external < 0 ||
+    used >= buffer.length ||
+    external >= buffer.length
+  )
+    return false;
   const h = getHeapStatistics();
   return buffer[used] === h.used_heap_size && buffer[external] === h.external_memory;
 }

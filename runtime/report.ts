@@ -11,7 +11,14 @@ import type { LineTable, Report, ReportLine } from './types';
  * @param gcFreed with `gc: true`: what collections inside each line's intervals freed (gc.ts); the
  *   report then has Allocated and GC freed
  */
-export function buildReport(frame: Frame, table: LineTable, name: string, precision: number, backend: Backend, gcFreed?: Float64Array): Report {
+export function buildReport(
+  frame: Frame,
+  table: LineTable,
+  name: string,
+  precision: number,
+  backend: Backend,
+  gcFreed?: Float64Array,
+): Report {
   const lines = table.lines.map((source, index): ReportLine => {
     const occurrences = frame.occurrences(index);
     const ran = occurrences > 0;
@@ -110,7 +117,9 @@ export function formatText(report: Report): string {
   for (const row of report.lines) {
     const number = String(row.line).padStart(6);
     if (row.occurrences === 0 || row.memBytes === null || row.incrementBytes === null) {
-      out.push(`${number} ${''.padStart(12)} ${''.padStart(12)}  ${''.padStart(10)}${peak ? blank : ''}${gc ? ' '.repeat(26) : ''}   ${row.source}`);
+      out.push(
+        `${number} ${''.padStart(12)} ${''.padStart(12)}  ${''.padStart(10)}${peak ? blank : ''}${gc ? ' '.repeat(26) : ''}   ${row.source}`,
+      );
       continue;
     }
     // A Peak not measured on a line that ran (a run between two measured ones) stays blank.
@@ -121,7 +130,9 @@ export function formatText(report: Report): string {
     // The note goes on the first row that ran: the `@profile` row, whose entry reading comes first.
     const said = noted ? '' : note;
     noted = true;
-    out.push(`${number} ${mib(row.memBytes)} ${mib(row.incrementBytes)}  ${String(row.occurrences).padStart(10)}${peaked}${collected}${gap}${row.source}${said}`);
+    out.push(
+      `${number} ${mib(row.memBytes)} ${mib(row.incrementBytes)}  ${String(row.occurrences).padStart(10)}${peaked}${collected}${gap}${row.source}${said}`,
+    );
   }
   return out.join('\n') + '\n\n\n';
 }

@@ -161,7 +161,10 @@ function collect(clock: CallClock): number {
     const rate = took / settledLevel;
     msPerByte = rate < msPerByte ? rate : 0.75 * msPerByte + 0.25 * rate;
   }
-  if (DEBUG) process.stderr.write(`settle: ${took.toFixed(2)} ms, ${(before / 1e6).toFixed(2)} -> ${(settledLevel / 1e6).toFixed(2)} MB, bank ${bank.toFixed(2)}\n`);
+  if (DEBUG)
+    process.stderr.write(
+      `settle: ${took.toFixed(2)} ms, ${(before / 1e6).toFixed(2)} -> ${(settledLevel / 1e6).toFixed(2)} MB, bank ${bank.toFixed(2)}\n`,
+    );
   return settledLevel;
 }
 
@@ -295,7 +298,8 @@ function affordable(clock: CallClock, raw: number): boolean {
   const share = clock.needed ? NEEDED_SHARE : SHARE;
   const allowed = share * (performance.now() - clock.start) + Math.max(0, bank);
   const ok = clock.spent + estimate(raw) <= allowed;
-  if (DEBUG && !ok) process.stderr.write(`settle refused: est ${estimate(raw).toFixed(2)} allowed ${allowed.toFixed(2)} spent ${clock.spent.toFixed(2)}\n`);
+  if (DEBUG && !ok)
+    process.stderr.write(`settle refused: est ${estimate(raw).toFixed(2)} allowed ${allowed.toFixed(2)} spent ${clock.spent.toFixed(2)}\n`);
   return ok;
 }
 

@@ -38,7 +38,9 @@ configure({ format: 'json' });
 
 function runAsync(legacy: boolean): { reports: Report[]; result: unknown } {
   const dir = writeProject({ 'app.js': compile(SOURCE, { legacy }).js });
-  const lines = execFileSync(process.execPath, [path.join(dir, 'app.js')], { encoding: 'utf8' }).trim().split('\n');
+  const lines = execFileSync(process.execPath, [path.join(dir, 'app.js')], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   return {
     reports: lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Report),
     result: JSON.parse(lines.find((l) => l.startsWith('RESULT '))!.slice(7)),
@@ -58,7 +60,16 @@ for (const legacy of [false, true]) {
     made.forEach((mib, i) => assert.ok(Math.abs(mib - 2 ** i) < 0.15 * 2 ** i, `call ${i}: ${mib} MiB`));
     // Every line after an await ran in its own call's frame: all of them counted once.
     for (const report of loads) {
-      assert.equal(report.lines.filter((l) => l.occurrences > 0).map((l) => [l.line, l.occurrences]), [[4, 1], [6, 1], [7, 1], [8, 1], [9, 1]]);
+      assert.equal(
+        report.lines.filter((l) => l.occurrences > 0).map((l) => [l.line, l.occurrences]),
+        [
+          [4, 1],
+          [6, 1],
+          [7, 1],
+          [8, 1],
+          [9, 1],
+        ],
+      );
     }
   });
 
@@ -66,7 +77,14 @@ for (const legacy of [false, true]) {
     const { reports } = runAsync(legacy);
     const failed = reports.filter((r) => r.name === 'Loader.fail');
     assert.is(failed.length, 1);
-    assert.equal(failed[0].lines.filter((l) => l.occurrences > 0).map((l) => [l.line, l.occurrences]), [[11, 1], [13, 1], [14, 1]]);
+    assert.equal(
+      failed[0].lines.filter((l) => l.occurrences > 0).map((l) => [l.line, l.occurrences]),
+      [
+        [11, 1],
+        [13, 1],
+        [14, 1],
+      ],
+    );
   });
 }
 

@@ -60,7 +60,10 @@ for (const legacy of [false, true]) {
     within(median(12), 8_000_048, 0.01);
     within(median(13), 8_000_000, 0.01);
     within(median(14), retained as number, 0.05);
-    assert.ok(later.some((r) => row(r, 15).incrementBytes === 0), JSON.stringify(later.map((r) => row(r, 15).incrementBytes)));
+    assert.ok(
+      later.some((r) => row(r, 15).incrementBytes === 0),
+      JSON.stringify(later.map((r) => row(r, 15).incrementBytes)),
+    );
   });
 }
 
@@ -163,7 +166,10 @@ export function main() {
   new B().m();
 }
 `;
-  assert.equal(run(compile(source)).reports.map((r) => r.backend), ['rss', 'heap', 'heap']);
+  assert.equal(
+    run(compile(source)).reports.map((r) => r.backend),
+    ['rss', 'heap', 'heap'],
+  );
 });
 
 test.run();

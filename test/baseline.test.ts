@@ -43,7 +43,11 @@ console.log(outcome);
 const GROWN = APP.replace('keep.push(rows, labels, index);', 'keep.push(rows, labels, index, new Float64Array(131072));');
 
 function node(dir: string, file: string, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', env: { ...process.env, TS_MEMORY_PROFILER_UPDATE_BASELINE: '', ...env } });
+  return spawnSync(process.execPath, [file], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, TS_MEMORY_PROFILER_UPDATE_BASELINE: '', ...env },
+  });
 }
 
 /**
@@ -66,7 +70,10 @@ test('limitMemory with a baseline: 20 fresh processes never fail against their o
   const dir = writeProject({});
   build(dir, APP);
   let r = node(dir, 'app.js');
-  assert.match(r.stdout, /^TypeError: ts-memory-profiler: limitMemory: option 'baseline': budget\.json: no such baseline file \(write it with update: true or TS_MEMORY_PROFILER_UPDATE_BASELINE=1\)\n$/);
+  assert.match(
+    r.stdout,
+    /^TypeError: ts-memory-profiler: limitMemory: option 'baseline': budget\.json: no such baseline file \(write it with update: true or TS_MEMORY_PROFILER_UPDATE_BASELINE=1\)\n$/,
+  );
   r = node(dir, 'app.js', { TS_MEMORY_PROFILER_UPDATE_BASELINE: '1' });
   assert.is(r.stdout, 'within the baseline\n', r.stderr);
   const text = fs.readFileSync(path.join(dir, 'budget.json'), 'utf8');
@@ -89,7 +96,10 @@ test('limitMemory with a baseline: 20 fresh processes never fail against their o
   assert.ok(method.lines[0].peakBytes >= 390000 && method.lines[0].peakBytes < 420000, text);
   assert.ok(method.lines[1].peakBytes >= 400000, text);
   // One line per baseline line: a change to the file reads as a diff of the lines that changed.
-  assert.match(text, /^\{\n {2}"version": 1,\n {2}"methods": \{\n {4}"app\.ts\|build": \{\n {6}"calls": 1,\n {6}"lines": \[\n {8}\{"line":9,"source":"const rows = new Array\(50000\)\.fill\(0\);","peakBytes":\d+\},\n/);
+  assert.match(
+    text,
+    /^\{\n {2}"version": 1,\n {2}"methods": \{\n {4}"app\.ts\|build": \{\n {6}"calls": 1,\n {6}"lines": \[\n {8}\{"line":9,"source":"const rows = new Array\(50000\)\.fill\(0\);","peakBytes":\d+\},\n/,
+  );
   for (let i = 0; i < 20; i++) {
     r = node(dir, 'app.js');
     assert.is(r.stdout, 'within the baseline\n', `run ${i + 1}: ${r.stdout}${r.stderr}`);
@@ -106,7 +116,10 @@ test('limitMemory with a baseline: 20 fresh processes never fail against their o
   const growth = Number(/grew by [\d.]+ MiB \(([\d,]+) bytes\)/.exec(r.stdout)![1].replace(/,/g, ''));
   assert.ok(Math.abs(growth - 2 ** 20) < 2 ** 19, r.stdout);
   // The diff as a table and as Markdown: the grown line fails, the others pass.
-  assert.match(r.stdout, /\nFAIL +app\.ts:12 +build +[\d,]+ +1,\d{3},\d{3} +\+[\d,]+ +keep\.push\(rows, labels, index, new Float64Array\(131072\)\);\n/);
+  assert.match(
+    r.stdout,
+    /\nFAIL +app\.ts:12 +build +[\d,]+ +1,\d{3},\d{3} +\+[\d,]+ +keep\.push\(rows, labels, index, new Float64Array\(131072\)\);\n/,
+  );
   assert.match(r.stdout, /\nok +app\.ts:9 +build +[34]\d\d,\d{3} +[34]\d\d,\d{3} +[+-]?\d[\d,]* +const rows/);
   assert.match(r.stdout, /\n\| ❌ \| `app\.ts:12` \| build \| [\d,]+ \| 1,\d{3},\d{3} \| \+[\d,]+ \| `keep\.push/);
   assert.match(r.stdout, /\n\| ✅ \| `app\.ts:9` \| build \| [34]\d\d,\d{3} \|/);
@@ -126,7 +139,12 @@ test('limitMemory with a baseline: 20 fresh processes never fail against their o
 });
 
 test('limitMemory: a method the baseline lacks fails; bad baselines and tolerances are TypeErrors naming the option, and fn does not run', () => {
-  const dir = writeProject({ 'other.json': '{"version":1,"methods":{}}\n', 'corrupt.json': '{"version":1,"methods":', 'old.json': '{"version":2,"methods":{}}', 'bad-line.json': '{"version":1,"methods":{"a.ts|f":{"calls":1,"lines":[{"line":3,"source":"x","peakBytes":"12"}]}}}' });
+  const dir = writeProject({
+    'other.json': '{"version":1,"methods":{}}\n',
+    'corrupt.json': '{"version":1,"methods":',
+    'old.json': '{"version":2,"methods":{}}',
+    'bad-line.json': '{"version":1,"methods":{"a.ts|f":{"calls":1,"lines":[{"line":3,"source":"x","peakBytes":"12"}]}}}',
+  });
   const source = `import { profile } from 'ts-memory-profiler';
 import { limitMemory } from 'ts-memory-profiler/testing';
 let ran = 0;
@@ -160,22 +178,49 @@ for (const [name, limits] of Object.entries(cases)) {
 `;
   build(dir, source);
   const r = node(dir, 'app.js');
-  const out = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]));
-  assert.is(out.unknown, `1 AssertionError: limitMemory: 1 method is missing from the baseline other.json: / app.ts: f is not in the baseline (record it with update)`, JSON.stringify(out.unknown));
-  assert.is(out.missing, "0 TypeError: ts-memory-profiler: limitMemory: option 'baseline': nothing.json: no such baseline file (write it with update: true or TS_MEMORY_PROFILER_UPDATE_BASELINE=1)");
-  assert.match(out.corrupt, /^0 TypeError: ts-memory-profiler: limitMemory: option 'baseline': corrupt\.json: not a ts-memory-profiler baseline: not JSON \(/);
+  const out = Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]),
+  );
+  assert.is(
+    out.unknown,
+    `1 AssertionError: limitMemory: 1 method is missing from the baseline other.json: / app.ts: f is not in the baseline (record it with update)`,
+    JSON.stringify(out.unknown),
+  );
+  assert.is(
+    out.missing,
+    "0 TypeError: ts-memory-profiler: limitMemory: option 'baseline': nothing.json: no such baseline file (write it with update: true or TS_MEMORY_PROFILER_UPDATE_BASELINE=1)",
+  );
+  assert.match(
+    out.corrupt,
+    /^0 TypeError: ts-memory-profiler: limitMemory: option 'baseline': corrupt\.json: not a ts-memory-profiler baseline: not JSON \(/,
+  );
   assert.match(out.old, /^0 TypeError: .*option 'baseline': old\.json: not a ts-memory-profiler baseline: "version" must be 1, got 2$/);
-  assert.match(out.badLine, /^0 TypeError: .*option 'baseline': bad-line\.json: not a ts-memory-profiler baseline: methods\["a\.ts\|f"\]\.lines\[0\]\.peakBytes must be a number of bytes$/);
+  assert.match(
+    out.badLine,
+    /^0 TypeError: .*option 'baseline': bad-line\.json: not a ts-memory-profiler baseline: methods\["a\.ts\|f"\]\.lines\[0\]\.peakBytes must be a number of bytes$/,
+  );
   assert.is(out.empty, `0 TypeError: ts-memory-profiler: limitMemory: option 'baseline' must be a file name, got ""`);
   assert.match(out.bytes, /^0 TypeError: ts-memory-profiler: limitMemory: option 'tolerance\.bytes' must be a number of bytes/);
   assert.is(out.percent, "0 TypeError: ts-memory-profiler: limitMemory: option 'tolerance.percent' must be a number from 0, got -1");
-  assert.is(out.key, "0 TypeError: ts-memory-profiler: limitMemory: unknown option 'tolerance.kb' (the options are 'tolerance.bytes', 'tolerance.percent')");
-  assert.is(out.alone, "0 TypeError: ts-memory-profiler: limitMemory: option 'tolerance' needs option 'baseline' (the file of per-line figures)");
+  assert.is(
+    out.key,
+    "0 TypeError: ts-memory-profiler: limitMemory: unknown option 'tolerance.kb' (the options are 'tolerance.bytes', 'tolerance.percent')",
+  );
+  assert.is(
+    out.alone,
+    "0 TypeError: ts-memory-profiler: limitMemory: option 'tolerance' needs option 'baseline' (the file of per-line figures)",
+  );
   assert.match(out.update, /^0 TypeError: ts-memory-profiler: limitMemory: option 'update' must be true or false, got "yes"/);
   assert.is(Object.keys(out).length, 11, r.stdout + r.stderr);
   // A bad TS_MEMORY_PROFILER_UPDATE_BASELINE is said too, not taken as "no".
   const bad = node(dir, 'app.js', { TS_MEMORY_PROFILER_UPDATE_BASELINE: 'please' });
-  assert.match(bad.stdout, /^unknown 0 TypeError: ts-memory-profiler: limitMemory: TS_MEMORY_PROFILER_UPDATE_BASELINE must be 1 or 0 \(true\/false, yes\/no, on\/off\), got "please"\n/);
+  assert.match(
+    bad.stdout,
+    /^unknown 0 TypeError: ts-memory-profiler: limitMemory: TS_MEMORY_PROFILER_UPDATE_BASELINE must be 1 or 0 \(true\/false, yes\/no, on\/off\), got "please"\n/,
+  );
 });
 
 const METHOD = `import { profile } from 'ts-memory-profiler';
@@ -213,22 +258,40 @@ test('ts-mprof check: --update writes the baseline, a rerun passes with its tabl
   record('second.jsonl', '--peak');
   r = check('--baseline', 'budget.json', '--markdown', 'diff.md', '--', 'second.jsonl');
   assert.is(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^ +line +method +baseline B +now B +growth B +source\nok +app\.ts:7 +Index\.build +1[56]\d,\d{3} +1[56]\d,\d{3} +[+-]?[\d,]+ +const keys = new Float64Array\(n\);\n/);
+  assert.match(
+    r.stdout,
+    /^ +line +method +baseline B +now B +growth B +source\nok +app\.ts:7 +Index\.build +1[56]\d,\d{3} +1[56]\d,\d{3} +[+-]?[\d,]+ +const keys = new Float64Array\(n\);\n/,
+  );
   assert.is(r.stdout.split('\n').length, 6, r.stdout);
   // The method now keeps 1 MiB more on line 8.
-  fs.writeFileSync(path.join(dir, 'app.ts'), METHOD.replace('const set = new Set([1, 2, 3]);', 'const set = new Set([1, 2, 3]); kept.push(new Float64Array(131072));'));
+  fs.writeFileSync(
+    path.join(dir, 'app.ts'),
+    METHOD.replace('const set = new Set([1, 2, 3]);', 'const set = new Set([1, 2, 3]); kept.push(new Float64Array(131072));'),
+  );
   record('third.jsonl', '--peak');
   r = check('--baseline', 'budget.json', '--markdown', 'diff.md', 'third.jsonl');
   assert.is(r.status, 1);
   assert.match(r.stdout, /\nFAIL +app\.ts:8 +Index\.build +[\d,]+ +1,0\d\d,\d{3} +\+1,0\d\d,\d{3} +const set/);
-  assert.match(r.stderr, /^ts-mprof check: lines grew against budget\.json:\napp\.ts:8 \(Index\.build, `const set = new Set\(\[1, 2, 3\]\); kept\.push\(new Float64Array\(131072\)\);`\) grew by 1\.0 MiB/);
+  assert.match(
+    r.stderr,
+    /^ts-mprof check: lines grew against budget\.json:\napp\.ts:8 \(Index\.build, `const set = new Set\(\[1, 2, 3\]\); kept\.push\(new Float64Array\(131072\)\);`\) grew by 1\.0 MiB/,
+  );
   const md = fs.readFileSync(path.join(dir, 'diff.md'), 'utf8');
-  assert.match(md, /^\| \| line \| method \| baseline peak \(bytes\) \| peak now \(bytes\) \| growth \(bytes\) \| source \|\n\|---\|---\|---\|---:\|---:\|---:\|---\|\n\| ✅ \| `app\.ts:7` \| Index\.build \| 1[56]\d,\d{3} \| 1[56]\d,\d{3} \| [+-]?[\d,]+ \| `const keys = new Float64Array\(n\);` \|\n\| ❌ \| `app\.ts:8` \|/);
+  assert.match(
+    md,
+    /^\| \| line \| method \| baseline peak \(bytes\) \| peak now \(bytes\) \| growth \(bytes\) \| source \|\n\|---\|---\|---\|---:\|---:\|---:\|---\|\n\| ✅ \| `app\.ts:7` \| Index\.build \| 1[56]\d,\d{3} \| 1[56]\d,\d{3} \| [+-]?[\d,]+ \| `const keys = new Float64Array\(n\);` \|\n\| ❌ \| `app\.ts:8` \|/,
+  );
   // A bigger tolerance lets it through (a line fails only beyond both bounds).
   assert.is(check('--baseline', 'budget.json', '--bytes', '2 MiB', 'third.jsonl').status, 0);
   assert.is(check('--baseline', 'budget.json', '--percent=100000000', 'third.jsonl').status, 0);
   // A temporary of 1 MiB on line 8: the method keeps nothing of it, but the line needs it at once.
-  fs.writeFileSync(path.join(dir, 'app.ts'), METHOD.replace('const set = new Set([1, 2, 3]);', 'let tmp: Float64Array | null = new Float64Array(131072); const set = new Set([tmp.length, 2, 3]); tmp = null;'));
+  fs.writeFileSync(
+    path.join(dir, 'app.ts'),
+    METHOD.replace(
+      'const set = new Set([1, 2, 3]);',
+      'let tmp: Float64Array | null = new Float64Array(131072); const set = new Set([tmp.length, 2, 3]); tmp = null;',
+    ),
+  );
   record('fourth.jsonl', '--peak');
   r = check('--baseline', 'budget.json', 'fourth.jsonl');
   assert.is(r.status, 1, r.stdout);
@@ -236,7 +299,14 @@ test('ts-mprof check: --update writes the baseline, a rerun passes with its tabl
   // Reports without Peak have no figure to compare.
   record('heap.jsonl', '--backend', 'exact');
   r = check('--baseline', 'budget.json', 'heap.jsonl');
-  assert.equal([r.status, r.stdout, r.stderr], [2, '', 'ts-mprof check: the reports of Index.build (app.ts) have no Peak column: record them with --peak (ts-mprof run --peak --format json)\n']);
+  assert.equal(
+    [r.status, r.stdout, r.stderr],
+    [
+      2,
+      '',
+      'ts-mprof check: the reports of Index.build (app.ts) have no Peak column: record them with --peak (ts-mprof run --peak --format json)\n',
+    ],
+  );
   // Bad arguments: the usage and exit 2; a corrupt baseline: one line and exit 2.
   r = check('third.jsonl');
   assert.is(r.status, 2);
@@ -249,7 +319,10 @@ test('ts-mprof check: --update writes the baseline, a rerun passes with its tabl
   assert.match(r.stderr, /^ts-mprof check: --bytes must be a number of bytes or a size such as '64 KiB'/);
   fs.writeFileSync(path.join(dir, 'corrupt.json'), '{"version": 1, "methods": []}');
   r = check('--baseline', 'corrupt.json', 'third.jsonl');
-  assert.equal([r.status, r.stdout, r.stderr], [2, '', 'ts-mprof check: corrupt.json: not a ts-memory-profiler baseline: "methods" must be an object\n']);
+  assert.equal(
+    [r.status, r.stdout, r.stderr],
+    [2, '', 'ts-mprof check: corrupt.json: not a ts-memory-profiler baseline: "methods" must be an object\n'],
+  );
   r = check('--baseline', 'budget.json', 'nothing.jsonl');
   assert.equal([r.status, r.stderr], [2, 'ts-mprof check: nothing.jsonl: no such file\n']);
 });

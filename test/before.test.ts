@@ -41,20 +41,32 @@ for (const legacy of [false, true]) {
   test(`before() under transpileModule instruments a method (${legacy ? 'experimentalDecorators' : 'TC39'})`, () => {
     const result = run(transpile(`import { profile } from 'ts-memory-profiler';\n${METHOD('@profile')}`, before(), legacy));
     assert.is(result.value, 3);
-    assert.equal(result.reports.map((r) => r.lines.filter((l) => l.occurrences > 0).map((l) => l.line)), [[4, 6, 7]]);
+    assert.equal(
+      result.reports.map((r) => r.lines.filter((l) => l.occurrences > 0).map((l) => l.line)),
+      [[4, 6, 7]],
+    );
   });
 }
 
 test('before() recognises profile renamed and through a namespace, without a type checker', () => {
   const renamed = run(transpile(`import { profile as mem } from 'ts-memory-profiler';\n${METHOD('@mem({ precision: 2 })')}`));
-  assert.equal(renamed.reports.map((r) => [r.name, r.precision]), [['Demo.work', 2]]);
+  assert.equal(
+    renamed.reports.map((r) => [r.name, r.precision]),
+    [['Demo.work', 2]],
+  );
   const namespaced = run(transpile(`import * as mp from 'ts-memory-profiler';\n${METHOD('@mp.profile')}`));
-  assert.equal(namespaced.reports.map((r) => r.lines.filter((l) => l.occurrences > 0).length), [3]);
+  assert.equal(
+    namespaced.reports.map((r) => r.lines.filter((l) => l.occurrences > 0).length),
+    [3],
+  );
 });
 
-test("before() leaves a `profile` from another module alone", () => {
+test('before() leaves a `profile` from another module alone', () => {
   const source = `import { profile } from './elsewhere';\n${METHOD('@profile')}`;
-  const plain = ts.transpileModule(source, { fileName: 'x.ts', compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } });
+  const plain = ts.transpileModule(source, {
+    fileName: 'x.ts',
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
+  });
   const transformed = ts.transpileModule(source, {
     fileName: 'x.ts',
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
@@ -79,8 +91,14 @@ test('before() without a diagnostics channel throws the error with file, line an
 
 test('before() hands its diagnostics to addDiagnostic when given one', () => {
   const seen: ts.Diagnostic[] = [];
-  transpile(`import { profile } from 'ts-memory-profiler';\nclass C {\n  @profile\n  x = 1;\n}\n`, before({ addDiagnostic: (d) => seen.push(d) }));
-  assert.equal(seen.map((d) => [d.code, d.file?.getLineAndCharacterOfPosition(d.start!).line]), [[990001, 2]]);
+  transpile(
+    `import { profile } from 'ts-memory-profiler';\nclass C {\n  @profile\n  x = 1;\n}\n`,
+    before({ addDiagnostic: (d) => seen.push(d) }),
+  );
+  assert.equal(
+    seen.map((d) => [d.code, d.file?.getLineAndCharacterOfPosition(d.start!).line]),
+    [[990001, 2]],
+  );
 });
 
 test('before() compiles with the TypeScript it is given', () => {
@@ -93,9 +111,18 @@ test('before() compiles with the TypeScript it is given', () => {
 });
 
 test('before() with a bad option is a TypeError naming it', () => {
-  assert.throws(() => before({ bogus: 1 } as never), (e: Error) => e instanceof TypeError && e.message.includes("unknown option 'bogus'"));
-  assert.throws(() => before({ ts: 5 } as never), (e: Error) => e instanceof TypeError && e.message.includes("option 'ts'"));
-  assert.throws(() => before({ addDiagnostic: 'x' } as never), (e: Error) => e instanceof TypeError && e.message.includes("option 'addDiagnostic'"));
+  assert.throws(
+    () => before({ bogus: 1 } as never),
+    (e: Error) => e instanceof TypeError && e.message.includes("unknown option 'bogus'"),
+  );
+  assert.throws(
+    () => before({ ts: 5 } as never),
+    (e: Error) => e instanceof TypeError && e.message.includes("option 'ts'"),
+  );
+  assert.throws(
+    () => before({ addDiagnostic: 'x' } as never),
+    (e: Error) => e instanceof TypeError && e.message.includes("option 'addDiagnostic'"),
+  );
   assert.throws(() => before(null as never), TypeError);
 });
 
@@ -112,7 +139,7 @@ test('ts-memory-profiler/jest exports what ts-jest loads: name, version (the pac
 
 const PROFILED = `import { profile } from 'ts-memory-profiler';\n${METHOD('@profile')}`;
 
-test('vite plugin: runs before Vite\'s TypeScript step, on TypeScript files that use the package', () => {
+test("vite plugin: runs before Vite's TypeScript step, on TypeScript files that use the package", () => {
   const plugin = memoryProfiler();
   assert.is(plugin.enforce, 'pre');
   const dir = writeProject({ 'tsconfig.json': '{}' });
@@ -138,8 +165,14 @@ test("vite plugin: the nearest tsconfig's experimentalDecorators is honoured, or
 });
 
 test('vite plugin: a bad option is a TypeError naming it', () => {
-  assert.throws(() => memoryProfiler({ include: /x/ } as never), (e: Error) => e instanceof TypeError && e.message.includes("unknown option 'include'"));
-  assert.throws(() => memoryProfiler({ tsconfig: 1 } as never), (e: Error) => e instanceof TypeError && e.message.includes("option 'tsconfig'"));
+  assert.throws(
+    () => memoryProfiler({ include: /x/ } as never),
+    (e: Error) => e instanceof TypeError && e.message.includes("unknown option 'include'"),
+  );
+  assert.throws(
+    () => memoryProfiler({ tsconfig: 1 } as never),
+    (e: Error) => e instanceof TypeError && e.message.includes("option 'tsconfig'"),
+  );
 });
 
 test.run();

@@ -101,7 +101,10 @@ for (const fixture of FIXTURES) {
   if (refusal) {
     test(`legacy: TypeScript refuses it (${refusal}): ${fixture.name}`, () => {
       const { diagnostics } = compile(source(fixture), { legacy: true, check: true });
-      assert.ok(diagnostics.some((d) => d.includes(`error ${refusal}:`)), diagnostics.join('\n'));
+      assert.ok(
+        diagnostics.some((d) => d.includes(`error ${refusal}:`)),
+        diagnostics.join('\n'),
+      );
     });
   }
 }
@@ -143,7 +146,11 @@ for (const legacy of [false, true]) {
     const files: Record<string, string> = { 'main.js': OFF_RUNNER(fixtures.length) };
     fixtures.forEach((f, i) => (files[`f${i}.js`] = built(f, legacy, 'instrumented').js));
     const main = path.join(writeProject(files), 'main.js');
-    const output = execFileSync(process.execPath, [main], { encoding: 'utf8', env: { ...process.env, TS_MEMORY_PROFILER: 'off' }, maxBuffer: 64 * 2 ** 20 });
+    const output = execFileSync(process.execPath, [main], {
+      encoding: 'utf8',
+      env: { ...process.env, TS_MEMORY_PROFILER: 'off' },
+      maxBuffer: 64 * 2 ** 20,
+    });
     const off = v8.deserialize(Buffer.from(output.trim().split('\n').pop()!, 'base64')) as unknown[];
     for (const [i, fixture] of fixtures.entries()) {
       assert.equal(off[i], cloned(outcome(await runSettled(built(fixture, legacy, 'undecorated')))), fixture.name);
@@ -152,13 +159,25 @@ for (const legacy of [false, true]) {
 }
 
 test('recursion writes one report per call', () => {
-  assert.is(run(built(FIXTURES.find((f) => f.name === 'recursion')!, false, 'instrumented')).reports.length, 177);
+  assert.is(
+    run(
+      built(
+        FIXTURES.find((f) => f.name === 'recursion')!,
+        false,
+        'instrumented',
+      ),
+    ).reports.length,
+    177,
+  );
 });
 
 test('a profiled function constructed in a parameter default leaves the method its frame: three reports of S.m', () => {
   const fixture = FIXTURES.find((f) => f.name.startsWith('constructing profiled functions'))!;
   const { reports } = run(built(fixture, false, 'instrumented'));
-  assert.equal(reports.map((r) => r.name), ['S.m', 'S.m', 'S.m']);
+  assert.equal(
+    reports.map((r) => r.name),
+    ['S.m', 'S.m', 'S.m'],
+  );
   // The body's two lines ran in each call.
   for (const report of reports) assert.equal(report.lines.filter((l) => l.occurrences > 0).length, 2);
 });

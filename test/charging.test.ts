@@ -30,7 +30,12 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
     `    let a = 1;
     a += 2;
     return a;`,
-    [[4, 1], [6, 1], [7, 1], [8, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 1],
+      [8, 1],
+    ],
   ],
   [
     'a multi-line statement is charged to its first line',
@@ -39,14 +44,23 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       2,
     ].length;
     return value;`,
-    [[4, 1], [6, 1], [10, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [10, 1],
+    ],
   ],
   [
     'two statements on one line count two per pass',
     `    let a = 0; let b = 0;
     a++; b++;
     return a + b;`,
-    [[4, 1], [6, 2], [7, 2], [8, 1]],
+    [
+      [4, 1],
+      [6, 2],
+      [7, 2],
+      [8, 1],
+    ],
   ],
   [
     'if / else with braces: the if line per evaluation, the untaken branch has no row',
@@ -57,7 +71,13 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       log('small');
     }
     return n;`,
-    [[4, 1], [6, 1], [7, 1], [8, 1], [12, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 1],
+      [8, 1],
+      [12, 1],
+    ],
   ],
   [
     'if / else without braces, and an else-if chain: each if line once per evaluation',
@@ -67,7 +87,14 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
     else if (n === 3) log(3);
     else log(4);
     return n;`,
-    [[4, 1], [6, 1], [7, 1], [8, 1], [9, 2], [11, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 1],
+      [8, 1],
+      [9, 2],
+      [11, 1],
+    ],
   ],
   [
     'for (;;) over 5 items: header 6, body 5',
@@ -76,7 +103,13 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       total += i;
     }
     return total;`,
-    [[4, 1], [6, 1], [7, 6], [8, 5], [10, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 6],
+      [8, 5],
+      [10, 1],
+    ],
   ],
   [
     'for without a test or an update: header = iterations + 1 until break',
@@ -87,7 +120,14 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
     }
     return i;`,
     // line 8: four tests of the if, and the break.
-    [[4, 1], [6, 1], [7, 4], [8, 4 + 1], [9, 3], [11, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 4],
+      [8, 4 + 1],
+      [9, 3],
+      [11, 1],
+    ],
   ],
   [
     'while over 5 iterations: header 6',
@@ -96,7 +136,13 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       i++;
     }
     return i;`,
-    [[4, 1], [6, 1], [7, 6], [8, 5], [10, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 6],
+      [8, 5],
+      [10, 1],
+    ],
   ],
   [
     'do...while: charged to the while (c) line once per evaluation, the do line has no row',
@@ -105,7 +151,13 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       i++;
     } while (i < 5);
     return i;`,
-    [[4, 1], [6, 1], [8, 5], [9, 5], [10, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [8, 5],
+      [9, 5],
+      [10, 1],
+    ],
   ],
   [
     'for...of over 5 items: header 6 (each step, the ending one included)',
@@ -114,7 +166,13 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       total += x;
     }
     return total;`,
-    [[4, 1], [6, 1], [7, 6], [8, 5], [10, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 6],
+      [8, 5],
+      [10, 1],
+    ],
   ],
   [
     'for...in over 5 keys: header 6',
@@ -123,7 +181,13 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       keys += k;
     }
     return keys;`,
-    [[4, 1], [6, 1], [7, 6], [8, 5], [10, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 6],
+      [8, 5],
+      [10, 1],
+    ],
   ],
   [
     'break out of a for...of: the header counts only the steps taken',
@@ -132,7 +196,12 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
     }
     return 0;`,
     // line 7: three tests of the if, and the break.
-    [[4, 1], [6, 3], [7, 3 + 1], [9, 1]],
+    [
+      [4, 1],
+      [6, 3],
+      [7, 3 + 1],
+      [9, 1],
+    ],
   ],
   [
     'continue in a for...of, a for and a while: headers stay iterations + 1',
@@ -150,7 +219,20 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       if (j % 2 === 0) continue;
     }
     return n;`,
-    [[4, 1], [6, 1], [7, 5], [8, 4 + 2], [9, 2], [11, 5], [12, 4 + 2], [14, 1], [15, 5], [16, 4], [17, 4 + 2], [19, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 5],
+      [8, 4 + 2],
+      [9, 2],
+      [11, 5],
+      [12, 4 + 2],
+      [14, 1],
+      [15, 5],
+      [16, 4],
+      [17, 4 + 2],
+      [19, 1],
+    ],
   ],
   [
     'labeled continue across nested loops: the outer header counts each outer step once',
@@ -164,7 +246,15 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
     return pairs;`,
     // outer: 1 + 3 steps; inner: per x, 1 + 1 completed step (y = 1), left by continue at y = 2.
     // line 9: per x, y = 1 and y = 2 tested (2) + the continue (1).
-    [[4, 1], [6, 1], [7, 4], [8, 6], [9, 9], [10, 3], [13, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 4],
+      [8, 6],
+      [9, 9],
+      [10, 3],
+      [13, 1],
+    ],
   ],
   [
     'a labeled block with break label: no row for the label',
@@ -175,7 +265,13 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       n = 100;
     }
     return n;`,
-    [[4, 1], [6, 1], [8, 1], [9, 2], [12, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [8, 1],
+      [9, 2],
+      [12, 1],
+    ],
   ],
   [
     'switch: the switch line per evaluation, each case line per test, fall-through and default',
@@ -196,7 +292,19 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
     }
     return hits;`,
     // 'a', 'b', 'c' are tested (c matches); 'd' is reached by fall-through, never tested.
-    [[4, 1], [6, 1], [7, 1], [8, 1], [9, 1], [11, 1], [15, 1], [16, 1], [18, 1], [19, 1], [21, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 1],
+      [8, 1],
+      [9, 1],
+      [11, 1],
+      [15, 1],
+      [16, 1],
+      [18, 1],
+      [19, 1],
+      [21, 1],
+    ],
   ],
   [
     'try/catch/finally: the catch line once per entry; try and finally lines have no row',
@@ -210,7 +318,16 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       n += 100;
     }
     return n;`,
-    [[4, 1], [6, 1], [8, 1], [9, 1], [10, 1], [11, 1], [13, 1], [15, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [8, 1],
+      [9, 1],
+      [10, 1],
+      [11, 1],
+      [13, 1],
+      [15, 1],
+    ],
   ],
   [
     'return inside try with a finally: both charged, the line after never runs',
@@ -219,7 +336,11 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
     } finally {
       log('finally');
     }`,
-    [[4, 1], [7, 1], [9, 1]],
+    [
+      [4, 1],
+      [7, 1],
+      [9, 1],
+    ],
   ],
   [
     'a hoisted function declaration: no row for its header, its body charged when called',
@@ -228,7 +349,12 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
     function helper(x: number) {
       return x * 2;
     }`,
-    [[4, 1], [6, 1], [7, 1], [9, 2]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 1],
+      [9, 2],
+    ],
   ],
   [
     'a callback on its own line: once per element; an inline one shares the call line',
@@ -237,7 +363,13 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       x * 3,
     );
     return doubled.length + tripled.length;`,
-    [[4, 1], [6, 1 + 3], [7, 1], [8, 3], [10, 1]],
+    [
+      [4, 1],
+      [6, 1 + 3],
+      [7, 1],
+      [8, 3],
+      [10, 1],
+    ],
   ],
   [
     'a nested function expression called twice: its lines once per call',
@@ -246,14 +378,24 @@ const CASES: Array<[string, string, Array<[number, number]>]> = [
       return y;
     };
     return f(1) + f(2);`,
-    [[4, 1], [6, 1], [7, 2], [8, 2], [10, 1]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 2],
+      [8, 2],
+      [10, 1],
+    ],
   ],
   [
     'throw: charged to its line, and the report is still written',
     `    const n = 1;
     if (n) throw new Error('boom');
     return n;`,
-    [[4, 1], [6, 1], [7, 2]],
+    [
+      [4, 1],
+      [6, 1],
+      [7, 2],
+    ],
   ],
 ];
 
@@ -298,7 +440,11 @@ export function main() {
   const result = run(compile(source));
   assert.equal(result.value, [1, 2]);
   assert.is(result.reports.length, 1);
-  assert.equal(occurrences(result.reports[0]), [[3, 1], [5, 1], [6, 1]]);
+  assert.equal(occurrences(result.reports[0]), [
+    [3, 1],
+    [5, 1],
+    [6, 1],
+  ]);
 });
 
 test('a profiled method calling another: two reports, the callee first, each with its own lines', () => {
@@ -320,9 +466,19 @@ export function main() {
 `;
   const result = run(compile(source));
   assert.is(result.value, 42);
-  assert.equal(result.reports.map((r) => r.name), ['Pair.inner', 'Pair.outer']);
-  assert.equal(occurrences(result.reports[0]), [[8, 1], [10, 1]]);
-  assert.equal(occurrences(result.reports[1]), [[3, 1], [5, 1], [6, 1]]);
+  assert.equal(
+    result.reports.map((r) => r.name),
+    ['Pair.inner', 'Pair.outer'],
+  );
+  assert.equal(occurrences(result.reports[0]), [
+    [8, 1],
+    [10, 1],
+  ]);
+  assert.equal(occurrences(result.reports[1]), [
+    [3, 1],
+    [5, 1],
+    [6, 1],
+  ]);
 });
 
 test('the rest of a calling line is charged to it again when a callback returns', () => {

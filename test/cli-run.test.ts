@@ -90,7 +90,16 @@ test('--format json --backend exact --precision 3 -o FILE: JSON reports appended
   assert.is(lines.length, 1);
   const report = JSON.parse(lines[0]) as Report;
   assert.equal([report.file, report.name, report.backend, report.precision], [path.join('src', 'app.ts'), 'Demo.myFunc', 'exact', 3]);
-  assert.equal(report.lines.map((l) => [l.line, l.occurrences]), [[5, 1], [6, 0], [7, 1], [8, 1], [9, 0]]);
+  assert.equal(
+    report.lines.map((l) => [l.line, l.occurrences]),
+    [
+      [5, 1],
+      [6, 0],
+      [7, 1],
+      [8, 1],
+      [9, 0],
+    ],
+  );
 });
 
 test('--aggregate: one table per method at exit, summed over its calls', () => {
@@ -187,7 +196,7 @@ for (const esm of [false, true]) {
         blankRow(6, '  render(n: number): string {'),
         // The statement, and the arrow's body twice.
         '     7      N.N MiB      N.N MiB           3       const items = Array.from({ length: n }, (_, i) => <li>{label(String(i))}</li>);',
-        '     8      N.N MiB      N.N MiB           1       return <ul>{items.join(\'\')}</ul>;',
+        "     8      N.N MiB      N.N MiB           1       return <ul>{items.join('')}</ul>;",
         blankRow(9, '  }'),
         '',
         '',

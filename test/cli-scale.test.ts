@@ -56,12 +56,18 @@ test('the curve keeps every peak: the lowest and highest sample of each pixel co
   assert.is(r.code, 0, r.stderr);
   const svg = fs.readFileSync(path.join(dir, 'spike.svg'), 'utf8');
   assert.match(svg, 'peak 500.0 MiB at 31.34 s');
-  const ys = /<polyline points="([^"]+)"/.exec(svg)![1].split(' ').map((p) => Number(p.split(',')[1]));
+  const ys = /<polyline points="([^"]+)"/
+    .exec(svg)![1]
+    .split(' ')
+    .map((p) => Number(p.split(',')[1]));
   assert.is(new Set(ys).size, 2, 'the flat line and the spike');
 });
 
 test('control characters in CMDLINE and FUNC names: escaped in the SVG (valid XML) and in list', () => {
-  const dat = 'CMDLINE node \x1b[31mred\x1b[0m.js \x07\n' + 'MEM 10.0 100.0\nMEM 12.0 100.5\n' + 'FUNC Evil\x1b]0;title\x07.run 10.0 100.1 11.0 100.2 0\n';
+  const dat =
+    'CMDLINE node \x1b[31mred\x1b[0m.js \x07\n' +
+    'MEM 10.0 100.0\nMEM 12.0 100.5\n' +
+    'FUNC Evil\x1b]0;title\x07.run 10.0 100.1 11.0 100.2 0\n';
   const dir = writeProject({ 'mprofile_20260101000000.dat': dat });
   let r = tsMprof(dir, 'plot', '-o', 'chart.html');
   assert.is(r.code, 0, r.stderr);
@@ -76,9 +82,18 @@ test('control characters in CMDLINE and FUNC names: escaped in the SVG (valid XM
 });
 
 test('one argument grammar: -- ends the options of every command; options before or after the file', () => {
-  assert.equal(readArguments(['-o', 'x.svg', 'a.dat', '--title=T'], (flag) => void flag.value()), ['a.dat']);
-  assert.equal(readArguments(['--', '-o', 'a.dat'], () => undefined), ['-o', 'a.dat']);
-  assert.equal(readArguments(['-1'], () => undefined), ['-1']);
+  assert.equal(
+    readArguments(['-o', 'x.svg', 'a.dat', '--title=T'], (flag) => void flag.value()),
+    ['a.dat'],
+  );
+  assert.equal(
+    readArguments(['--', '-o', 'a.dat'], () => undefined),
+    ['-o', 'a.dat'],
+  );
+  assert.equal(
+    readArguments(['-1'], () => undefined),
+    ['-1'],
+  );
   const dir = writeProject({ 'x.dat': 'CMDLINE x\nMEM 10.0 100.0\nMEM 12.0 100.5\n', '-odd.dat': 'MEM 3.0 1.0\n' });
   let r = tsMprof(dir, 'plot', '--', 'x.dat');
   assert.is(r.code, 0, r.stderr);
@@ -91,14 +106,22 @@ test('one argument grammar: -- ends the options of every command; options before
   // After --, a name that looks like an option is a file.
   r = tsMprof(dir, 'peak', '--', '-odd.dat');
   assert.match(r.stdout, /^-odd\.dat\t3\.000 MiB/);
-  for (const args of [['list', '--'], ['clean', '--']]) assert.is(tsMprof(writeProject({ 'notes.txt': '' }), ...args).code, 0, args.join(' '));
+  for (const args of [
+    ['list', '--'],
+    ['clean', '--'],
+  ])
+    assert.is(tsMprof(writeProject({ 'notes.txt': '' }), ...args).code, 0, args.join(' '));
   r = tsMprof(dir, 'list', '--', 'x');
   assert.is(r.code, 2);
   assert.match(r.stderr, /^ts-mprof list: list takes no arguments, got 'x'\n\nusage: ts-mprof list/);
 });
 
 test('clean: a directory named like a recording is skipped, said on stderr, and the later files still go', () => {
-  const dir = writeProject({ 'mprofile_20200101000000.dat': 'MEM 1.0 1.0\n', 'mprofile_20250101000000.dat/inside.txt': 'x', 'mprofile_20260101000000.dat': 'MEM 1.0 1.0\n' });
+  const dir = writeProject({
+    'mprofile_20200101000000.dat': 'MEM 1.0 1.0\n',
+    'mprofile_20250101000000.dat/inside.txt': 'x',
+    'mprofile_20260101000000.dat': 'MEM 1.0 1.0\n',
+  });
   const r = tsMprof(dir, 'clean');
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stdout, 'removed mprofile_20200101000000.dat\nremoved mprofile_20260101000000.dat\n');
@@ -107,7 +130,6 @@ test('clean: a directory named like a recording is skipped, said on stderr, and 
   // list and plot do not take the directory for a recording either.
   assert.is(tsMprof(dir, 'list').stdout, 'no recordings (mprofile_*.dat) in this directory\n');
 });
-
 
 test('run --timeline: a 0.1 s program records its start and its end; -o of an existing file appends, as run -o does', () => {
   const dir = writeProject({ 'short.js': 'const t = Date.now(); while (Date.now() - t < 100);\n' });
@@ -170,14 +192,20 @@ function stopped(signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number | null; s
   });
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   test(`run --aggregate stopped by ${signal} (${signal === 'SIGINT' ? 'Ctrl-C' : 'kill'}): the table is printed, then the exit status is the signal's`, async () => {
     const r = await stopped(signal);
     assert.is(r.code, code, r.stderr);
     assert.match(r.stdout, /^ready\nFilename: app\.ts\n/);
     // The method's first call collected at its entry (README, "The profiler's collections"): its
     // `@profile` row is marked `*` and says how many, and a line may be marked too.
-    assert.match(r.stdout, /\n {5}4 +\d+\.\d MiB +-?\d+\.\d MiB {11}3 \* {3}@profile {3}\/\/ \d+ full collections? by the profiler, in the lines marked \*\n/);
+    assert.match(
+      r.stdout,
+      /\n {5}4 +\d+\.\d MiB +-?\d+\.\d MiB {11}3 \* {3}@profile {3}\/\/ \d+ full collections? by the profiler, in the lines marked \*\n/,
+    );
     assert.match(r.stdout, /\n {5}6 +\d+\.\d MiB +-?\d+\.\d MiB {11}3 [ *] {5}const a = new Array\(n\)\.fill\(1\);\n/);
   });
 }
@@ -185,7 +213,10 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 test('a program with its own SIGTERM listener handles the signal itself; the totals come at its exit', async () => {
   const dir = writeProject({
     'tsconfig.json': '{"compilerOptions":{"target":"ES2022"}}',
-    'app.ts': FOREVER.replace("console.log('ready');", "process.on('SIGTERM', () => { console.log('bye'); process.exit(5); });\nconsole.log('ready');"),
+    'app.ts': FOREVER.replace(
+      "console.log('ready');",
+      "process.on('SIGTERM', () => { console.log('bye'); process.exit(5); });\nconsole.log('ready');",
+    ),
   });
   const child = spawn(process.execPath, [CLI, 'run', '--aggregate', 'app.ts'], { cwd: dir });
   let stdout = '';

@@ -124,11 +124,15 @@ function covered(plugin: boolean): { stdout: string; lines: Record<number, numbe
   });
   const build = spawnSync(TSPC, ['-p', dir], { cwd: dir, encoding: 'utf8' });
   assert.is(build.status, 0, build.stdout);
-  const run = spawnSync(process.execPath, [C8, '--reporter=json', '--reports-dir', 'coverage', process.execPath, path.join('out', 'app.js')], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, TS_MEMORY_PROFILER_OUTPUT: undefined, NODE_V8_COVERAGE: undefined },
-  });
+  const run = spawnSync(
+    process.execPath,
+    [C8, '--reporter=json', '--reports-dir', 'coverage', process.execPath, path.join('out', 'app.js')],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, TS_MEMORY_PROFILER_OUTPUT: undefined, NODE_V8_COVERAGE: undefined },
+    },
+  );
   assert.is(run.status, 0, run.stderr);
   const report = JSON.parse(fs.readFileSync(path.join(dir, 'coverage', 'coverage-final.json'), 'utf8')) as Record<string, FileCoverage>;
   const file = report[path.join(dir, 'src', 'app.ts')];
@@ -140,7 +144,9 @@ function covered(plugin: boolean): { stdout: string; lines: Record<number, numbe
   // body's closing brace is at column 0 of `});`, c8 ends the plain build's range one column past it.
   const at = (loc: { start: { line: number; column: number }; end: { line: number; column: number | null } }) =>
     `${loc.start.line}:${loc.start.column}-${loc.end.line}`;
-  const branches = Object.entries(file.branchMap).map(([id, branch]) => `${at(branch.loc)} ran ${file.b[id].join(',')}`).sort();
+  const branches = Object.entries(file.branchMap)
+    .map(([id, branch]) => `${at(branch.loc)} ran ${file.b[id].join(',')}`)
+    .sort();
   return { stdout: run.stdout, lines, branches };
 }
 
@@ -153,7 +159,10 @@ test('c8 on the profiled build reports the lines and branches of the unprofiled 
   assert.ok(profiled.stdout.includes('Filename: src/app.ts'), 'the profiled build reports');
   // Lines after a throw never run, in both builds.
   // Lines after a throw (and the throws that never ran) are not run, in both builds.
-  const notRun = (lines: Record<number, number>) => Object.keys(lines).filter((line) => lines[Number(line)] === 0).map(Number);
+  const notRun = (lines: Record<number, number>) =>
+    Object.keys(lines)
+      .filter((line) => lines[Number(line)] === 0)
+      .map(Number);
   assert.equal(notRun(plain.lines), [7, 8, 37, 38, 43, 54, 55]);
   assert.equal(notRun(profiled.lines), notRun(plain.lines));
   assert.equal(profiled.lines, plain.lines);

@@ -154,7 +154,10 @@ export function main() {
     const value = result.value as Record<string, unknown[]>;
     assert.equal(value.calls, [3, 3]);
     assert.equal(value.b.slice(0, 2), ['/p3', 'key:/p3']);
-    assert.equal(result.reports.map((r) => r.precision), [1, 3]);
+    assert.equal(
+      result.reports.map((r) => r.precision),
+      [1, 3],
+    );
     for (const report of result.reports) assert.is(report.lines.filter((l) => l.occurrences > 0).length, 3);
   });
 }
@@ -285,7 +288,8 @@ export function main() {
     assert.is(yieldLine.occurrences, 3);
     // The consumer kept 3 x 8 MiB between the steps; the generator's own lines allocate ~32 KiB each.
     for (const line of report.lines) {
-      if (line.incrementBytes !== null && line.line !== report.lines[0].line) assert.ok(line.incrementBytes < 2 ** 20, `${line.source}: ${line.incrementBytes}`);
+      if (line.incrementBytes !== null && line.line !== report.lines[0].line)
+        assert.ok(line.incrementBytes < 2 ** 20, `${line.source}: ${line.incrementBytes}`);
     }
   });
 }

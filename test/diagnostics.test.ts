@@ -30,7 +30,12 @@ test('@profile on a parameter is an error (legacy decorators allow parameter dec
 
 test('@profile on an overload signature asks for the implementation', () => {
   const found = diagnose('class A {\n  @profile\n  m(x: number): number;\n  m(x: any) { return x; }\n}\n');
-  assert.ok(found.includes('fixture.ts(3,3): error TS990002: ts-memory-profiler: @profile needs a method body: put it on the implementation, not on an overload signature'), found.join('\n'));
+  assert.ok(
+    found.includes(
+      'fixture.ts(3,3): error TS990002: ts-memory-profiler: @profile needs a method body: put it on the implementation, not on an overload signature',
+    ),
+    found.join('\n'),
+  );
 });
 
 test('@profile twice on one member is an error at the second', () => {
@@ -41,12 +46,20 @@ test('@profile twice on one member is an error at the second', () => {
 
 test('under experimentalDecorators, @profile on both halves of an accessor pair is refused by TypeScript, and by us once', () => {
   const found = diagnose('class A {\n  @profile\n  get x() { return 1; }\n  @profile\n  set x(v: number) {}\n}\n', true);
-  assert.ok(found.some((d) => d.includes('TS990004')), found.join('\n'));
+  assert.ok(
+    found.some((d) => d.includes('TS990004')),
+    found.join('\n'),
+  );
 });
 
 test('@profile on an abstract method is an error', () => {
   const found = diagnose('abstract class A {\n  @profile\n  abstract m(): void;\n}\n');
-  assert.ok(found.includes('fixture.ts(3,3): error TS990002: ts-memory-profiler: @profile needs a method body: put it on the implementation, not on an abstract method'), found.join('\n'));
+  assert.ok(
+    found.includes(
+      'fixture.ts(3,3): error TS990002: ts-memory-profiler: @profile needs a method body: put it on the implementation, not on an abstract method',
+    ),
+    found.join('\n'),
+  );
 });
 
 const BAD_OPTIONS: Array<[string, string]> = [
@@ -89,14 +102,23 @@ test('a literal that is not an object is an error', () => {
 });
 
 test('through a renamed import and a namespace import too', () => {
-  const renamed = compile("import { profile as mem } from 'ts-memory-profiler';\nclass A {\n  @mem({ precision: 12 })\n  m() {}\n}\n").diagnostics;
-  assert.equal(renamed, ["fixture.ts(3,21): error TS990003: ts-memory-profiler: @profile option 'precision' must be an integer from 0 to 10, got 12"]);
+  const renamed = compile(
+    "import { profile as mem } from 'ts-memory-profiler';\nclass A {\n  @mem({ precision: 12 })\n  m() {}\n}\n",
+  ).diagnostics;
+  assert.equal(renamed, [
+    "fixture.ts(3,21): error TS990003: ts-memory-profiler: @profile option 'precision' must be an integer from 0 to 10, got 12",
+  ]);
   const namespaced = compile("import * as mp from 'ts-memory-profiler';\n@mp.profile\nclass A {}\n").diagnostics;
   assert.equal(namespaced, [`fixture.ts(2,1): ${NOT_A_METHOD} a class`]);
 });
 
 test('options that are not literals are left to the run-time check', () => {
-  assert.equal(diagnose('const opts = { precision: 2 };\nconst p = 3;\nclass A {\n  @profile(opts)\n  m() {}\n  @profile({ precision: p, ...opts })\n  n() {}\n}\n'), []);
+  assert.equal(
+    diagnose(
+      'const opts = { precision: 2 };\nconst p = 3;\nclass A {\n  @profile(opts)\n  m() {}\n  @profile({ precision: p, ...opts })\n  n() {}\n}\n',
+    ),
+    [],
+  );
 });
 
 const OTHER_DECORATORS = `function logged(value: any, _context: unknown) { return value; }
@@ -125,13 +147,22 @@ test('a type-only import of profile is not the decorator', () => {
 
 test('a correct @profile gives no diagnostic, in both decorator modes', () => {
   for (const legacy of [false, true]) {
-    const source = IMPORT + 'export class A {\n  @profile({ precision: 3, format: "json", enabled: true, backend: "exact" })\n  m() { return 1; }\n}\n';
+    const source =
+      IMPORT + 'export class A {\n  @profile({ precision: 3, format: "json", enabled: true, backend: "exact" })\n  m() { return 1; }\n}\n';
     assert.equal(compile(source, { legacy, check: true }).diagnostics, []);
   }
 });
 
 // `@(profile as any)`, `@profile!`: type-only wrappers around the import, which compile to `profile`.
-const WRAPPED = ['@(profile as any)', '@profile!', '@(profile as any)({ precision: 2 })', '@(<any>profile)', '@(profile satisfies unknown as any)', '@(mp as any).profile', '@mp!.profile({ precision: 2 })'];
+const WRAPPED = [
+  '@(profile as any)',
+  '@profile!',
+  '@(profile as any)({ precision: 2 })',
+  '@(<any>profile)',
+  '@(profile satisfies unknown as any)',
+  '@(mp as any).profile',
+  '@mp!.profile({ precision: 2 })',
+];
 
 test('@profile behind `as`, `!` or `satisfies` is the import: instrumented line by line, in both decorator modes', () => {
   for (const legacy of [false, true]) {
@@ -139,7 +170,17 @@ test('@profile behind `as`, `!` or `satisfies` is the import: instrumented line 
       const source = `import { profile } from 'ts-memory-profiler';\nimport * as mp from 'ts-memory-profiler';\nclass A {\n  ${decorator}\n  m(n: number) {\n    const a = new Array(n).fill(1);\n    return a.length;\n  }\n}\nexport function main() { return new A().m(3); }\n`;
       const result = profileRun(source, { legacy });
       assert.is(result.value, 3, decorator);
-      assert.equal(result.reports.map((r) => occurrences(r)), [[[4, 1], [6, 1], [7, 1]]], `${decorator} (${legacy ? 'legacy' : 'TC39'})`);
+      assert.equal(
+        result.reports.map((r) => occurrences(r)),
+        [
+          [
+            [4, 1],
+            [6, 1],
+            [7, 1],
+          ],
+        ],
+        `${decorator} (${legacy ? 'legacy' : 'TC39'})`,
+      );
     }
   }
 });

@@ -63,9 +63,7 @@ const key = (mode: Mode, build: BuildName, app?: string) => [mode, build, app].f
 
 /** The same source without @profile: each `@profile` and the import of it taken out, line numbers kept. */
 function withoutProfile(source: string): string {
-  const stripped = source
-    .replace(/^import \{ profile \} from 'ts-memory-profiler';$/m, '')
-    .replace(/^(\s*)@profile$/gm, '$1');
+  const stripped = source.replace(/^import \{ profile \} from 'ts-memory-profiler';$/m, '').replace(/^(\s*)@profile$/gm, '$1');
   if (/^\s*@profile|ts-memory-profiler'/m.test(stripped)) {
     throw new Error('withoutProfile left a @profile or its import in place');
   }
@@ -85,16 +83,21 @@ function prepare(mode: Mode, build: BuildName): string {
 function runApp(mode: Mode, build: BuildName, app: string): Promise<Ran> {
   const file = path.join(WORK, mode, build, 'out', `${app}.js`);
   return new Promise((resolve) => {
-    execFile(process.execPath, [RUNNER, file, build === 'baseline' ? 'baseline' : 'profiled'], { cwd: WORK, maxBuffer: 16 * 2 ** 20, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      let parsed: Pick<Ran, 'observed' | 'reports' | 'published'> = { observed: undefined, reports: [], published: [] };
-      try {
-        if (code === 0) parsed = JSON.parse(stdout);
-      } catch {
-        // Left undefined: the test that reads it fails with the output.
-      }
-      resolve({ code, stderr, ...parsed });
-    });
+    execFile(
+      process.execPath,
+      [RUNNER, file, build === 'baseline' ? 'baseline' : 'profiled'],
+      { cwd: WORK, maxBuffer: 16 * 2 ** 20, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        let parsed: Pick<Ran, 'observed' | 'reports' | 'published'> = { observed: undefined, reports: [], published: [] };
+        try {
+          if (code === 0) parsed = JSON.parse(stdout);
+        } catch {
+          // Left undefined: the test that reads it fails with the output.
+        }
+        resolve({ code, stderr, ...parsed });
+      },
+    );
   });
 }
 
@@ -144,7 +147,13 @@ test('every build compiles without a diagnostic', () => {
 test('the ES2021 builds are lowered (no static block left), the ES2022 ones are not', () => {
   const read = (mode: Mode, build: BuildName, app: string) => fs.readFileSync(path.join(WORK, mode, build, 'out', `${app}.js`), 'utf8');
   assert.match(read('legacy', 'tspc', 'nest'), /static \{/);
-  for (const [mode, app] of [['legacy', 'nest'], ['legacy', 'typeorm'], ['legacy', 'validation'], ['legacy', 'mobx-legacy'], ['tc39', 'mobx-tc39']] as const) {
+  for (const [mode, app] of [
+    ['legacy', 'nest'],
+    ['legacy', 'typeorm'],
+    ['legacy', 'validation'],
+    ['legacy', 'mobx-legacy'],
+    ['tc39', 'mobx-tc39'],
+  ] as const) {
     assert.not.match(read(mode, 'es2021', app), /static \{/, `${mode}/${app}`);
   }
 });
@@ -159,13 +168,23 @@ function baseline(mode: Mode, app: string): Ran {
 
 test('baseline NestJS: routes, DI, pipes, validation, an interceptor, a guard, a controller factory, all over HTTP', () => {
   const { observed } = baseline('legacy', 'nest');
-  const responses = (observed!.responses as Array<[string, string, number, string]>).map(([method, url, status, body]) => [method, url, status, JSON.parse(body)]);
+  const responses = (observed!.responses as Array<[string, string, number, string]>).map(([method, url, status, body]) => [
+    method,
+    url,
+    status,
+    JSON.parse(body),
+  ]);
   assert.equal(responses[0], ['GET', '/items/1', 200, { found: { id: 1, name: 'first' }, tagged: true }]);
   assert.equal(responses[1], ['GET', '/items/7', 200, { found: { missing: 7 }, tagged: true }]);
   assert.equal(responses[2].slice(0, 3), ['GET', '/items/abc', 400]);
   assert.equal(responses[3], ['POST', '/items', 201, { created: { id: 2, name: 'pearpear' }, tagged: true }]);
   assert.equal(responses[4], ['GET', '/items/2', 200, { found: { id: 2, name: 'pearpear' }, tagged: true }]);
-  assert.equal(responses[5], ['POST', '/items', 400, { message: ['name must be longer than or equal to 2 characters'], error: 'Bad Request', statusCode: 400 }]);
+  assert.equal(responses[5], [
+    'POST',
+    '/items',
+    400,
+    { message: ['name must be longer than or equal to 2 characters'], error: 'Bad Request', statusCode: 400 },
+  ]);
   assert.is(responses[6][2], 400);
   assert.equal(responses[7], ['GET', '/items/secret/value', 403, { message: 'Forbidden resource', error: 'Forbidden', statusCode: 403 }]);
   assert.is(responses[8][2], 403);
@@ -188,14 +207,21 @@ test('baseline NestJS: routes, DI, pipes, validation, an interceptor, a guard, a
 test('baseline class-validator + class-transformer: nested validation errors, transforms, an exposed getter', () => {
   const { observed } = baseline('legacy', 'validation');
   const results = observed!.results as unknown[][];
-  assert.equal(results[0], ['valid', 'ada@example.com / 36 / London', { email: 'ada@example.com', age: 36, nickname: 'ada', address: { city: 'London' }, label: 'ada (36)' }]);
+  assert.equal(results[0], [
+    'valid',
+    'ada@example.com / 36 / London',
+    { email: 'ada@example.com', age: 36, nickname: 'ada', address: { city: 'London' }, label: 'ada (36)' },
+  ]);
   assert.is(results[1][0], 'invalid');
   assert.equal(results[1][1], [
     'email isEmail: email must be an email',
     'age min: age must not be less than 18',
     'address.city isLength: city must be longer than or equal to 2 characters',
   ]);
-  assert.ok((results[2][1] as string[]).some((e) => e.startsWith('age isInt:')) && (results[2][1] as string[]).some((e) => e.startsWith('nickname isString:')));
+  assert.ok(
+    (results[2][1] as string[]).some((e) => e.startsWith('age isInt:')) &&
+      (results[2][1] as string[]).some((e) => e.startsWith('nickname isString:')),
+  );
   assert.equal(results[3][1], ['age max: age must not be greater than 130']);
   assert.equal(observed!.registered, ['Signup', 'Checker']);
 });
@@ -239,13 +265,24 @@ for (const build of PROFILED) {
     const ran = runs[key('legacy', build, 'nest')];
     assert.is(ran.code, 0, `the app failed:\n${ran.stderr}`);
     const secret = (ran.observed!.responses as Array<[string, string, number, string]>).filter(([, url]) => url === '/items/secret/value');
-    assert.equal(secret.map(([, , status]) => status), [403, 403, 200]);
+    assert.equal(
+      secret.map(([, , status]) => status),
+      [403, 403, 200],
+    );
   });
 }
 
 /** The profiled members of each app's exported classes (the factory's Greeter is not exported). */
 const PUBLISHED: Record<string, string[]> = {
-  nest: ['ApiKeyGuard.canActivate', 'ItemsController.create', 'ItemsController.get', 'ItemsController.secret', 'ItemsService.add', 'ItemsService.find', 'TagInterceptor.intercept'],
+  nest: [
+    'ApiKeyGuard.canActivate',
+    'ItemsController.create',
+    'ItemsController.get',
+    'ItemsController.secret',
+    'ItemsService.add',
+    'ItemsService.find',
+    'TagInterceptor.intercept',
+  ],
   validation: ['Checker.check', 'Signup.describe', 'Signup.get label'],
   typeorm: ['Note.makeSlug', 'Note.remember', 'Notebook.write'],
   'mobx-legacy': ['Cart.add', 'Cart.get total', 'Cart.setDiscount'],
@@ -282,7 +319,11 @@ for (const mode of Object.keys(MODES) as Mode[]) {
         for (const report of ran.reports) counted[report.name] = (counted[report.name] ?? 0) + 1;
         assert.equal(counted, calls);
         const shapes = new Set(ran.reports.map((r) => (r.rowsRun > 1 ? 'multi-row' : 'one row')));
-        assert.equal([...shapes], [build === 'tsc' ? 'one row' : 'multi-row'], JSON.stringify(ran.reports.filter((r) => (build === 'tsc') !== (r.rowsRun === 1))));
+        assert.equal(
+          [...shapes],
+          [build === 'tsc' ? 'one row' : 'multi-row'],
+          JSON.stringify(ran.reports.filter((r) => (build === 'tsc') !== (r.rowsRun === 1))),
+        );
       });
 
       if (build !== 'tsc') {

@@ -37,13 +37,25 @@ test('a profiled function expression and arrow: same results, one report per cal
   assert.equal(result.value, baseline.value);
   assert.equal(result.value, [5, 49, 'work', 1, 1, 3]);
   assert.equal(result.log, baseline.log);
-  assert.equal(result.reports.map((r) => r.name), ['work', 'square']);
+  assert.equal(
+    result.reports.map((r) => r.name),
+    ['work', 'square'],
+  );
   // The call's line carries the entry reading; the loop header counts 5 steps + the end, and its body
   // shares the line.
-  assert.equal(occurrences(result.reports[0]), [[4, 1], [5, 1], [6, 1], [7, 6 + 5], [8, 1]]);
+  assert.equal(occurrences(result.reports[0]), [
+    [4, 1],
+    [5, 1],
+    [6, 1],
+    [7, 6 + 5],
+    [8, 1],
+  ]);
   // A concise arrow on the call's line: the entry and the expression.
   assert.equal(occurrences(result.reports[1]), [[11, 2]]);
-  assert.equal(result.reports[0].lines.map((l) => l.line), [4, 5, 6, 7, 8, 9]);
+  assert.equal(
+    result.reports[0].lines.map((l) => l.line),
+    [4, 5, 6, 7, 8, 9],
+  );
 });
 
 test('an async arrow: the report is written when its promise settles, covering every line', () => {
@@ -61,7 +73,12 @@ export function main() {
   assert.is(reports.length, 1);
   assert.is(reports[0].name, 'later');
   // Entry on the call's line; the await line counts its statement and the executor arrow.
-  assert.equal(occurrences(reports[0]), [[2, 1], [3, 2], [4, 1], [5, 1]]);
+  assert.equal(occurrences(reports[0]), [
+    [2, 1],
+    [3, 2],
+    [4, 1],
+    [5, 1],
+  ]);
   assert.ok(reports[0].lines[2].incrementBytes! > 700_000, `the array: ${reports[0].lines[2].incrementBytes}`);
 });
 
@@ -86,7 +103,10 @@ console.log(p(10), p(20));
   assert.is(result.stdout.split('Filename: ').length - 1, 2);
   assert.match(result.stdout, /\n10 20\n$/);
   assert.is(result.stderr.split('\n').filter(Boolean).length, 1);
-  assert.match(result.stderr, /heavy was not instrumented.*only a function written inside the call, profile\(function heavy\(\) \{\.\.\.\}\), is instrumented/);
+  assert.match(
+    result.stderr,
+    /heavy was not instrumented.*only a function written inside the call, profile\(function heavy\(\) \{\.\.\.\}\), is instrumented/,
+  );
 });
 
 const JSDOC = `declare function log(...values: unknown[]): void;
@@ -119,10 +139,23 @@ test('/** @profile */ on a function declaration: hoisting, name, length and resu
   assert.equal(result.value, [6, 5, 'early', 1, 1, true]);
   assert.equal(result.log, baseline.log);
   // new early(2) constructs, unprofiled: two calls profiled.
-  assert.equal(result.reports.map((r) => r.name), ['early', 'squares']);
-  assert.equal(occurrences(result.reports[0]), [[6, 1], [8, 1], [9, 1], [10, 1]]);
+  assert.equal(
+    result.reports.map((r) => r.name),
+    ['early', 'squares'],
+  );
+  assert.equal(occurrences(result.reports[0]), [
+    [6, 1],
+    [8, 1],
+    [9, 1],
+    [10, 1],
+  ]);
   assert.is(result.reports[1].precision, 4);
-  assert.equal(occurrences(result.reports[1]), [[15, 1], [18, 1], [19, 4 + 3], [20, 1]]);
+  assert.equal(occurrences(result.reports[1]), [
+    [15, 1],
+    [18, 1],
+    [19, 4 + 3],
+    [20, 1],
+  ]);
   assert.ok(result.text.includes('{"file":'), 'the json format from the tag');
 });
 
@@ -131,7 +164,10 @@ test('/** @profile */ with bad options is a build error at the tag', () => {
   assert.equal(diagnostics, [
     "fixture.ts(1,5): error TS990003: ts-memory-profiler: /** @profile */ option 'precision' must be an integer from 0 to 10, got 12",
   ]);
-  assert.match(compile('/** @profile fast */\nexport function f() { return 1; }\n').diagnostics[0], /takes an object literal of options, like \{precision: 4\}, got fast/);
+  assert.match(
+    compile('/** @profile fast */\nexport function f() { return 1; }\n').diagnostics[0],
+    /takes an object literal of options, like \{precision: 4\}, got fast/,
+  );
 });
 
 /** Doc comments that mention `@profile` without being its tag: each builds as with tsc, and profiles nothing. */
@@ -146,7 +182,9 @@ const MENTIONS = [
 
 test('a doc comment that only mentions @profile neither fails the build nor profiles the function', () => {
   for (const comment of MENTIONS) {
-    const compiled = compile(`declare function log(...values: unknown[]): void;\n${comment}\nexport function f(n: number) { return n + 1; }\nexport function main() { return f(1); }\n`);
+    const compiled = compile(
+      `declare function log(...values: unknown[]): void;\n${comment}\nexport function f(n: number) { return n + 1; }\nexport function main() { return f(1); }\n`,
+    );
     assert.equal(compiled.diagnostics, [], comment);
     assert.not.ok(compiled.js.includes('__enter'), `${comment}: nothing instrumented`);
     const result = run(compiled);
@@ -175,7 +213,10 @@ export function main() { return sum(4); }
   assert.equal(compiled.diagnostics, []);
   const result = run(compiled);
   assert.is(result.value, 6);
-  assert.equal(result.reports.map((r) => [r.name, r.precision, r.lines[0].line, r.lines[0].source]), [['sum', 3, 5, ' * @profile {precision: 3}']]);
+  assert.equal(
+    result.reports.map((r) => [r.name, r.precision, r.lines[0].line, r.lines[0].source]),
+    [['sum', 3, 5, ' * @profile {precision: 3}']],
+  );
 });
 
 test.run();

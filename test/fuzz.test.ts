@@ -58,7 +58,8 @@ class Generator {
       : [];
     if (depth >= 4) return this.pick([...simple, ...loopExits])();
     const nested = [
-      () => `${indent}if (${this.cond()}) {\n${this.block(depth + 1, loops, inner)}\n${indent}} else {\n${this.block(depth + 1, loops, inner)}\n${indent}}`,
+      () =>
+        `${indent}if (${this.cond()}) {\n${this.block(depth + 1, loops, inner)}\n${indent}} else {\n${this.block(depth + 1, loops, inner)}\n${indent}}`,
       () => `${indent}if (${this.cond()}) ${this.pick(simple)().trim()}`,
       () => {
         const i = this.id('i');
@@ -78,8 +79,10 @@ class Generator {
         const d = this.id('d');
         return `${indent}let ${d} = 0;\n${indent}do {\n${inner}${d}++;\n${this.block(depth + 1, [...loops, ''], inner)}\n${indent}} while (${d} < ${1 + this.int(3)});`;
       },
-      () => `${indent}try {\n${this.block(depth + 1, loops, inner)}\n${indent}} catch (e) {\n${inner}log('caught ' + (e as Error).message);\n${indent}} finally {\n${inner}log('finally ' + x);\n${indent}}`,
-      () => `${indent}switch (x % 4) {\n${inner}case 0:\n${inner}  x++;\n${inner}case 1:\n${inner}  log('one');\n${inner}  break;\n${inner}default:\n${this.block(depth + 1, [], inner + '  ')}\n${indent}}`,
+      () =>
+        `${indent}try {\n${this.block(depth + 1, loops, inner)}\n${indent}} catch (e) {\n${inner}log('caught ' + (e as Error).message);\n${indent}} finally {\n${inner}log('finally ' + x);\n${indent}}`,
+      () =>
+        `${indent}switch (x % 4) {\n${inner}case 0:\n${inner}  x++;\n${inner}case 1:\n${inner}  log('one');\n${inner}  break;\n${inner}default:\n${this.block(depth + 1, [], inner + '  ')}\n${indent}}`,
       () => {
         const f = this.id('f');
         return `${indent}const ${f} = (y: number): number => {\n${inner}log('in ${f} ' + y);\n${inner}return y + ${1 + this.int(5)};\n${indent}};\n${indent}x = ${f}(x) % 97;`;

@@ -14,12 +14,19 @@ const MiB = 2 ** 20;
 
 /** Runs a program in a process of its own with JSON reports; its stdout lines that are not reports come back as `out`. */
 function runProgram(source: string, legacy: boolean, transform = true): { reports: Report[]; out: string[]; stderr: string } {
-  const compiled = compile(`import { configure } from 'ts-memory-profiler';\nconfigure({ format: 'json' });\n${source}`, { legacy, transform });
+  const compiled = compile(`import { configure } from 'ts-memory-profiler';\nconfigure({ format: 'json' });\n${source}`, {
+    legacy,
+    transform,
+  });
   assert.equal(compiled.diagnostics, []);
   const result = spawnSync(process.execPath, [path.join(writeProject({ 'app.js': compiled.js }), 'app.js')], { encoding: 'utf8' });
   assert.is(result.status, 0, result.stderr);
   const lines = result.stdout.split('\n').filter(Boolean);
-  return { reports: lines.filter(isReport).map((l) => JSON.parse(l) as Report), out: lines.filter((l) => !isReport(l)), stderr: result.stderr };
+  return {
+    reports: lines.filter(isReport).map((l) => JSON.parse(l) as Report),
+    out: lines.filter((l) => !isReport(l)),
+    stderr: result.stderr,
+  };
 }
 
 /** Line numbers in the tests are those of the source as written here; the program has two lines on top. */
@@ -62,7 +69,13 @@ console.log(JSON.stringify(seen));
     const [report] = reports;
     assert.is(report.name, 'Source.chunks');
     // The loop's header 4 times (3 steps and the last test), its body 3 times, the return once.
-    assert.equal(ran(report), [[3, 1], [5, 4], [6, 3], [7, 3], [9, 1]]);
+    assert.equal(ran(report), [
+      [3, 1],
+      [5, 4],
+      [6, 3],
+      [7, 3],
+      [9, 1],
+    ]);
     // Each step made 1 MiB (2^17 elements); the consumer's 2 MiB a step is charged nowhere.
     assert.ok(Math.abs(row(report, 6).incrementBytes! - 3 * MiB) < 0.15 * 3 * MiB, `line 6: ${row(report, 6).incrementBytes}`);
     assert.ok(Math.abs(row(report, 7).incrementBytes!) < 0.1 * MiB, `yield line: ${row(report, 7).incrementBytes}`);
@@ -80,8 +93,18 @@ console.log(JSON.stringify(g.return('early')), JSON.stringify(g.next()));
     );
     assert.equal(out, ['{"value":"early","done":true} {"done":true}']);
     assert.is(reports.length, 2);
-    assert.equal(ran(reports[0]), [[3, 1], [5, 2], [6, 2], [7, 2]]);
-    assert.equal(ran(reports[1]), [[3, 1], [5, 1], [6, 1], [7, 1]]);
+    assert.equal(ran(reports[0]), [
+      [3, 1],
+      [5, 2],
+      [6, 2],
+      [7, 2],
+    ]);
+    assert.equal(ran(reports[1]), [
+      [3, 1],
+      [5, 1],
+      [6, 1],
+      [7, 1],
+    ]);
   });
 
   test(`${mode}: a generator that throws, or has an error thrown into it, reports and the error is unchanged`, () => {
@@ -113,9 +136,21 @@ console.log(JSON.stringify(b.throw(new Error('sent'))), JSON.stringify(b.next())
       legacy,
     );
     assert.equal(out, ['RangeError: inside', '{"value":"caught sent","done":false} {"done":true}']);
-    assert.equal(reports.map((r) => r.name), ['Risky.steps', 'Risky.guarded']);
-    assert.equal(ran(reports[0]), [[3, 1], [5, 1], [6, 1]]);
-    assert.equal(ran(reports[1]), [[8, 1], [11, 1], [12, 1], [13, 1]]);
+    assert.equal(
+      reports.map((r) => r.name),
+      ['Risky.steps', 'Risky.guarded'],
+    );
+    assert.equal(ran(reports[0]), [
+      [3, 1],
+      [5, 1],
+      [6, 1],
+    ]);
+    assert.equal(ran(reports[1]), [
+      [8, 1],
+      [11, 1],
+      [12, 1],
+      [13, 1],
+    ]);
   });
 
   test(`${mode}: an async generator reports when it ends; the consumer's allocations between steps are no line's`, () => {
@@ -146,10 +181,22 @@ const keep: unknown[] = [];
     );
     assert.equal(out, ['[0,1,2]']);
     assert.is(reports.length, 2);
-    assert.equal(ran(reports[0]), [[3, 1], [5, 4], [6, 3], [7, 3], [8, 3]]);
+    assert.equal(ran(reports[0]), [
+      [3, 1],
+      [5, 4],
+      [6, 3],
+      [7, 3],
+      [8, 3],
+    ]);
     assert.ok(Math.abs(row(reports[0], 8).incrementBytes!) < 0.1 * MiB, `yield line: ${row(reports[0], 8).incrementBytes}`);
     assert.ok(row(reports[0], 7).incrementBytes! > 2.5 * MiB, `line 7: ${row(reports[0], 7).incrementBytes}`);
-    assert.equal(ran(reports[1]), [[3, 1], [5, 1], [6, 1], [7, 1], [8, 1]]);
+    assert.equal(ran(reports[1]), [
+      [3, 1],
+      [5, 1],
+      [6, 1],
+      [7, 1],
+      [8, 1],
+    ]);
   });
 
   test(`${mode}: the profiled generator is still a generator to code that checks`, () => {
@@ -188,7 +235,10 @@ console.log(JSON.stringify(seen));
     false,
   );
   assert.equal(out, ['[[0,1,2],[0,1],[0]]']);
-  assert.equal(reports.map((r) => r.name), ['Off.switched']);
+  assert.equal(
+    reports.map((r) => r.name),
+    ['Off.switched'],
+  );
 });
 
 test('a generator dropped unfinished writes no report, and its frame goes with it', () => {
@@ -221,7 +271,11 @@ export function main() {
 });
 
 test('a generator built without the transformer runs as written, with a hint on stderr and no report', () => {
-  const { reports, out, stderr } = runProgram(CHUNKS + `console.log([...source.chunks(3)].length, [...source.chunks(2)].length);\n`, false, false);
+  const { reports, out, stderr } = runProgram(
+    CHUNKS + `console.log([...source.chunks(3)].length, [...source.chunks(2)].length);\n`,
+    false,
+    false,
+  );
   assert.equal(out, ['3 2']);
   assert.is(reports.length, 0);
   assert.is(stderr.split('\n').filter(Boolean).length, 1);
@@ -243,10 +297,25 @@ console.log(JSON.stringify([[...evens(5)], [...odds(5)], evens.name, odds.name])
     false,
   );
   assert.equal(out, ['[[0,2,4],[1,3],"evens","odds"]']);
-  assert.equal(reports.map((r) => [r.name, ran(r)]), [
-    ['evens', [[2, 1], [3, 7]]],
-    ['odds', [[5, 1], [7, 5]]],
-  ]);
+  assert.equal(
+    reports.map((r) => [r.name, ran(r)]),
+    [
+      [
+        'evens',
+        [
+          [2, 1],
+          [3, 7],
+        ],
+      ],
+      [
+        'odds',
+        [
+          [5, 1],
+          [7, 5],
+        ],
+      ],
+    ],
+  );
 });
 
 test('gc: true on a generator: the columns are there, and collections while the consumer runs are no line’s', () => {

@@ -15,7 +15,12 @@ const EXAMPLES = path.join(ROOT, 'examples', 'hosts');
 const BIN = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 const COPIES = path.join(TMP, `hosts-${process.pid}`);
 // The node running the tests first on PATH: the tools' `#!/usr/bin/env node` (jest, tsc) runs under it too.
-const ENV = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1', FORCE_COLOR: '0' };
+const ENV = {
+  ...process.env,
+  PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
+  NO_COLOR: '1',
+  FORCE_COLOR: '0',
+};
 
 let copies = 0;
 
@@ -45,18 +50,20 @@ function exec(dir: string, command: string, args: string[]): SpawnSyncReturns<st
 /** Runs a build step that must succeed, with its output in the failure message when it does not. */
 function ok(dir: string, command: string, args: string[]): string {
   const result = exec(dir, command, args);
-  if (result.status !== 0) throw new Error(`${path.basename(command)} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${path.basename(command)} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
-const REPORT = [
-  ...tableTop(path.join('src', 'app.ts')),
-  '     4      N.N MiB      N.N MiB           1     @profile',
-  blankRow(5, '  myFunc(): number[] {'),
-  '     6      N.N MiB      N.N MiB           1       const a = new Array(10 ** 6).fill(1);',
-  '     7      N.N MiB      N.N MiB           1       return a;',
-  blankRow(8, '  }'),
-].join('\n') + '\n\n\n';
+const REPORT =
+  [
+    ...tableTop(path.join('src', 'app.ts')),
+    '     4      N.N MiB      N.N MiB           1     @profile',
+    blankRow(5, '  myFunc(): number[] {'),
+    '     6      N.N MiB      N.N MiB           1       const a = new Array(10 ** 6).fill(1);',
+    '     7      N.N MiB      N.N MiB           1       return a;',
+    blankRow(8, '  }'),
+  ].join('\n') + '\n\n\n';
 
 /** What src/app.ts prints: the report, then the array's length. */
 const PROGRAM_OUTPUT = `${REPORT}1000000\n`;
@@ -72,7 +79,10 @@ function runOutput(dir: string, file = path.join('out', 'app.js')): string {
 
 function assertFailed(result: SpawnSyncReturns<string>, expected: string): void {
   assert.is.not(result.status, 0, 'the build should fail');
-  assert.ok((result.stdout + result.stderr).includes(expected), `expected the output to include:\n${expected}\ngot:\n${result.stdout}\n${result.stderr}`);
+  assert.ok(
+    (result.stdout + result.stderr).includes(expected),
+    `expected the output to include:\n${expected}\ngot:\n${result.stdout}\n${result.stderr}`,
+  );
 }
 
 // tspc: ts-patch's live-patched tsc, the plugin line in tsconfig.json.
@@ -98,11 +108,18 @@ function patchedProject(): string {
   if (patched) return patched;
   const dir = copy('ts-patch-install');
   fs.cpSync(path.join(ROOT, 'node_modules', 'typescript'), path.join(dir, 'node_modules', 'typescript'), { recursive: true });
-  ok(dir, process.execPath, [path.join(ROOT, 'node_modules', 'ts-patch', 'bin', 'ts-patch.js'), 'install', '-s', '--dir', path.join(dir, 'node_modules', 'typescript')]);
+  ok(dir, process.execPath, [
+    path.join(ROOT, 'node_modules', 'ts-patch', 'bin', 'ts-patch.js'),
+    'install',
+    '-s',
+    '--dir',
+    path.join(dir, 'node_modules', 'typescript'),
+  ]);
   return (patched = dir);
 }
 
-const isPatched = (typescriptDir: string) => fs.readFileSync(path.join(typescriptDir, 'lib', 'typescript.js'), 'utf8').startsWith('/// tsp-module:');
+const isPatched = (typescriptDir: string) =>
+  fs.readFileSync(path.join(typescriptDir, 'lib', 'typescript.js'), 'utf8').startsWith('/// tsp-module:');
 
 test('ts-patch install: the patched plain tsc builds the example, which reports', () => {
   const dir = patchedProject();
@@ -115,7 +132,10 @@ test('ts-patch install: the patched plain tsc builds the example, which reports'
 test('ts-patch install: a bad option is a tsc diagnostic with file and line', () => {
   const dir = patchedProject();
   breakOptions(dir);
-  assertFailed(exec(dir, process.execPath, [path.join('node_modules', 'typescript', 'bin', 'tsc'), '--pretty', 'false']), `src/app.ts(4,25): ${MESSAGE}`);
+  assertFailed(
+    exec(dir, process.execPath, [path.join('node_modules', 'typescript', 'bin', 'tsc'), '--pretty', 'false']),
+    `src/app.ts(4,25): ${MESSAGE}`,
+  );
 });
 
 // ts-node: `transformers: { before: [before()] }` through `node -r ./register.js`.

@@ -46,7 +46,18 @@ function renderedDom(file: string, hash = ''): string {
   const profile = fs.mkdtempSync(path.join(path.dirname(file), 'chromium-'));
   const r = spawnSync(
     CHROMIUM!,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, '--dump-dom', pathToFileURL(file).href + hash],
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${profile}`,
+      '--dump-dom',
+      pathToFileURL(file).href + hash,
+    ],
     { encoding: 'utf8', timeout: 60000 },
   );
   fs.rmSync(profile, { recursive: true, force: true });
@@ -85,11 +96,20 @@ test('ts-mprof run --html: in Chromium, a row per line with bars, the costliest 
   assert.match(dom, /<html lang="en" data-ready="1">/, 'the script ran');
   // Store.index is the first method to finish (its call ends inside load's), so m1.
   const load = rows(dom, 'Store.load');
-  assert.equal(load.map((row) => row.line), [6, 7, 8, 9, 10, 11, 12]);
+  assert.equal(
+    load.map((row) => row.line),
+    [6, 7, 8, 9, 10, 11, 12],
+  );
   const index = rows(dom, 'Store.index');
-  assert.equal(index.map((row) => row.line), [14, 15, 16, 17, 18, 19, 20]);
+  assert.equal(
+    index.map((row) => row.line),
+    [14, 15, 16, 17, 18, 19, 20],
+  );
   // The line calling this.index(row) links to Store.index's table, and only that line.
-  assert.equal(load.filter((row) => row.links.length).map((row) => [row.line, row.links]), [[10, ['#m1']]]);
+  assert.equal(
+    load.filter((row) => row.links.length).map((row) => [row.line, row.links]),
+    [[10, ['#m1']]],
+  );
   assert.match(dom, /<section class="method" id="m1">\s*<h2>Store\.index /);
   // Lines that ran have bars (Increment and Occurrences); the signature and closing brace none.
   assert.ok(load.find((row) => row.line === 8)!.bars >= 2);
@@ -103,19 +123,38 @@ test('ts-mprof run --html: in Chromium, a row per line with bars, the costliest 
   assert.match(sorted, /<table class="lines" data-method="Store\.load" data-sorted="-increment">/);
   const byIncrement = rows(sorted, 'Store.load');
   assert.is.not(byIncrement.map((row) => row.line).join(), load.map((row) => row.line).join());
-  const values = [...(/<table class="lines" data-method="Store\.load"[\s\S]*?<\/table>/.exec(sorted)![0].matchAll(/<td class="num fig" data-value="(-?\d*)"[^>]*>/g))];
+  const values = [
+    .../<table class="lines" data-method="Store\.load"[\s\S]*?<\/table>/
+      .exec(sorted)![0]
+      .matchAll(/<td class="num fig" data-value="(-?\d*)"[^>]*>/g),
+  ];
   // Two figure cells a row (Increment, Occurrences); the @profile row's Increment cell also has a
   // title, so the pattern takes any attributes after data-value (or every cell after it shifts by one).
-  const increments = values.filter((_, i) => i % 2 === 0).map((m) => m[1]).filter((v) => v !== '').map(Number);
-  assert.equal(increments, [...increments].sort((a, b) => b - a), 'largest first');
+  const increments = values
+    .filter((_, i) => i % 2 === 0)
+    .map((m) => m[1])
+    .filter((v) => v !== '')
+    .map(Number);
+  assert.equal(
+    increments,
+    [...increments].sort((a, b) => b - a),
+    'largest first',
+  );
   assert.match(sorted, /<th data-column="increment" data-type="number" title="sort by Increment" class="sorted-desc">/);
 });
 
 test('ts-mprof html reports.jsonl --timeline rec.dat: the tables and the memory-over-time chart; bad input is one line', () => {
-  const dir = writeProject({ 'tsconfig.json': '{"compilerOptions":{"target":"ES2022"}}', 'app.ts': APP, 'rec.dat': 'CMDLINE node app\nMEM 10.0 100.0\nMEM 30.0 100.5\nFUNC Store.load 10.0 100.1 30.0 100.4 0\n' });
+  const dir = writeProject({
+    'tsconfig.json': '{"compilerOptions":{"target":"ES2022"}}',
+    'app.ts': APP,
+    'rec.dat': 'CMDLINE node app\nMEM 10.0 100.0\nMEM 30.0 100.5\nFUNC Store.load 10.0 100.1 30.0 100.4 0\n',
+  });
   let r = spawnSync(process.execPath, [CLI, 'run', '--format', 'json', '-o', 'reports.jsonl', 'app.ts'], { cwd: dir, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
-  r = spawnSync(process.execPath, [CLI, 'html', '--timeline', 'rec.dat', '-o', 'out.html', '--', 'reports.jsonl'], { cwd: dir, encoding: 'utf8' });
+  r = spawnSync(process.execPath, [CLI, 'html', '--timeline', 'rec.dat', '-o', 'out.html', '--', 'reports.jsonl'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout, 'out.html\n');
   const html = fs.readFileSync(path.join(dir, 'out.html'), 'utf8');

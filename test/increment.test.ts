@@ -40,20 +40,24 @@ const TEXT = JSON.stringify(Array.from({ length: 52000 }, (_, i) => ({ id: i, na
 let keep: unknown = null;
 
 class Workloads {
-${WORKLOADS.map((w) => `  @profile
+${WORKLOADS.map(
+  (w) => `  @profile
   ${w.name}(): unknown {
     ${w.setup}
     ${w.line} // measured
     return ${w.keep};
   }
-`).join('\n')}}
+`,
+).join('\n')}}
 
 const PLAIN: Record<string, () => unknown> = {
-${WORKLOADS.map((w) => `  ${w.name}: () => {
+${WORKLOADS.map(
+  (w) => `  ${w.name}: () => {
     ${w.setup}
     ${w.line}
     return ${w.keep};
-  },`).join('\n')}
+  },`,
+).join('\n')}
 };
 
 setFlagsFromString('--expose-gc');
@@ -110,7 +114,10 @@ function runFixture(name: string, calls: number): Outcome {
     fs.writeFileSync(path.join(dir, 'data.bin'), Buffer.alloc(5e6, 7));
     fs.writeFileSync(path.join(dir, 'fixture.js'), compiled.js.replace('DATA_PLACEHOLDER', path.join(dir, 'data.bin')));
   }
-  const result = spawnSync(process.execPath, [path.join(dir, 'start.js')], { encoding: 'utf8', env: { ...process.env, WORKLOAD: name, CALLS: String(calls) } });
+  const result = spawnSync(process.execPath, [path.join(dir, 'start.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, WORKLOAD: name, CALLS: String(calls) },
+  });
   assert.is(result.status, 0, result.stderr);
   const line = result.stdout.split('\n').find((l) => l.startsWith('RESULT '))!;
   return JSON.parse(line.slice(7)) as Outcome;
@@ -178,12 +185,16 @@ test('a realistic JSON.parse method: no line reads -1 MB or less, first and warm
   for (let p = 0; p < 4; p++) {
     const result = spawnSync(process.execPath, [path.join(dir, 'start.js')], { encoding: 'utf8' });
     assert.is(result.status, 0, result.stderr);
-    const reports = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Report);
+    const reports = result.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Report);
     assert.is(reports.length, 5);
     for (const [i, report] of reports.entries()) {
       calls++;
       for (const line of report.lines) {
-        if (line.incrementBytes !== null && line.incrementBytes <= -1e6) negatives.push(`process ${p} call ${i + 1} line ${line.line}: ${line.incrementBytes}`);
+        if (line.incrementBytes !== null && line.incrementBytes <= -1e6)
+          negatives.push(`process ${p} call ${i + 1} line ${line.line}: ${line.incrementBytes}`);
       }
       // The parse line keeps the data: several MB, not a drop.
       const parse = report.lines.find((l) => l.source.includes('JSON.parse'))!;
@@ -244,8 +255,10 @@ test('lines after an await or a yield: no collection of the profiler frees what 
     for (const report of reports) {
       const line = report.lines.find((l) => l.source.includes('new Array(2e5)'))!;
       // 2e5 slots of 8 bytes: 1.6 MB, plus what a scavenge in the line may add or free (young objects).
-      if (Math.abs(line.incrementBytes! - 1_600_016) > 0.25 * 1_600_016) bad.push(`${report.name}: ${line.incrementBytes} B, ${line.collections ?? 0} collections`);
-      for (const l of report.lines) if (l.incrementBytes !== null && l.incrementBytes < -256 * 1024) bad.push(`${report.name} line ${l.line}: ${l.incrementBytes} B`);
+      if (Math.abs(line.incrementBytes! - 1_600_016) > 0.25 * 1_600_016)
+        bad.push(`${report.name}: ${line.incrementBytes} B, ${line.collections ?? 0} collections`);
+      for (const l of report.lines)
+        if (l.incrementBytes !== null && l.incrementBytes < -256 * 1024) bad.push(`${report.name} line ${l.line}: ${l.incrementBytes} B`);
     }
   }
   assert.equal(bad, []);

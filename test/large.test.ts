@@ -15,7 +15,11 @@ const PASSES = 3;
  * method rather than use its locals: thousands of uses of one local in a loop make tsc's own flow
  * analysis take seconds (with or without the transformer).
  */
-const KINDS: Array<{ text: (i: number) => string; apply: (xs: number[], i: number, n: number) => void; probes: (i: number, n: number) => number }> = [
+const KINDS: Array<{
+  text: (i: number) => string;
+  apply: (xs: number[], i: number, n: number) => void;
+  probes: (i: number, n: number) => number;
+}> = [
   { text: (i) => `add(${i});`, apply: (xs, i) => xs.push(i), probes: () => 1 },
   { text: (i) => `drop(); add(${i} * 2);`, apply: (xs, i) => (xs.pop(), xs.push(i * 2)), probes: () => 2 },
   { text: (i) => `if (n > ${i % 5}) add(${i});`, apply: (xs, i, n) => n > i % 5 && xs.push(i), probes: (i, n) => (n > i % 5 ? 2 : 1) },
@@ -33,7 +37,10 @@ function longMethod() {
     `    for (let pass = 0; pass < n; pass++) {`,
   ];
   const entry = 5;
-  const occurrences: Array<[number, number]> = [[entry, 1], [entry + 2, PASSES + 1]];
+  const occurrences: Array<[number, number]> = [
+    [entry, 1],
+    [entry + 2, PASSES + 1],
+  ];
   const xs: number[] = [];
   for (let i = 0; i < BODY; i++) {
     const kind = KINDS[i % KINDS.length];
@@ -58,9 +65,15 @@ test(`a method of ${BODY} lines: its result, a row for each of its lines, the ri
   assert.is(result.reports.length, 1);
   const report = result.reports[0];
   // Every line from the decorator to the closing brace, in order.
-  assert.equal(report.lines.map((l) => l.line), Array.from({ length: last - entry + 1 }, (_, i) => entry + i));
+  assert.equal(
+    report.lines.map((l) => l.line),
+    Array.from({ length: last - entry + 1 }, (_, i) => entry + i),
+  );
   assert.ok(report.lines.length > BODY);
-  assert.equal(report.lines.filter((l) => l.occurrences > 0).map((l) => [l.line, l.occurrences]), occurrences);
+  assert.equal(
+    report.lines.filter((l) => l.occurrences > 0).map((l) => [l.line, l.occurrences]),
+    occurrences,
+  );
   // The text table too: a row per line after the four header lines.
   assert.is(result.text.trimEnd().split('\n').length - 4, report.lines.length);
 });

@@ -45,16 +45,22 @@ export function main() {
   assert.ok(usage.peakBytes - usage.entryBytes >= 40 * MB, `peak rose by ${usage.peakBytes - usage.entryBytes}`);
   // Readings from inside the call, not only its ends, saw the 50 MB.
   const inside = usage.samples.slice(1, -1);
-  assert.ok(inside.some((s) => s.bytes - usage.entryBytes >= 40 * MB), JSON.stringify(inside.slice(0, 5)));
+  assert.ok(
+    inside.some((s) => s.bytes - usage.entryBytes >= 40 * MB),
+    JSON.stringify(inside.slice(0, 5)),
+  );
 });
 
 test("'rss': an async fn is sampled until it settles; its result and its rejection come through", async () => {
   let calls = 0;
-  const usage = memoryUsage(async () => {
-    calls++;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    return 42;
-  }, { interval: 0.001 });
+  const usage = memoryUsage(
+    async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return 42;
+    },
+    { interval: 0.001 },
+  );
   assert.instance(usage, Promise);
   const settled = await usage;
   assert.is(calls, 1);
@@ -133,7 +139,10 @@ test("'heap' / 'exact': the readings at the probes of the profiled calls inside,
   const { reports, value } = runInChild(compile(PROBED));
   const usages = value as MemoryUsage<number>[];
   // build alone, then fill with build inside (innermost first): 3 reports per pair of calls.
-  assert.equal(reports.map((r) => r.name), Array(4).fill(['build', 'build', 'Store.fill']).flat());
+  assert.equal(
+    reports.map((r) => r.name),
+    Array(4).fill(['build', 'build', 'Store.fill']).flat(),
+  );
   let next = 0;
   usages.forEach((usage, i) => {
     const backend = i < 4 ? 'exact' : 'heap';
@@ -150,7 +159,8 @@ test("'heap' / 'exact': the readings at the probes of the profiled calls inside,
     assert.is(probes.length, occurrences + mine.length, `call ${i}`);
     // Each line's Mem usage is one of the readings, and the peak is the highest.
     for (const report of mine) {
-      for (const line of report.lines) if (line.memBytes !== null) assert.ok(probes.includes(line.memBytes), `line ${line.line} of ${report.name}`);
+      for (const line of report.lines)
+        if (line.memBytes !== null) assert.ok(probes.includes(line.memBytes), `line ${line.line} of ${report.name}`);
     }
     const highest = Math.max(...mine.flatMap((r) => r.lines.map((l) => l.memBytes ?? 0)));
     assert.is(usage.peakBytes, Math.max(highest, usage.entryBytes, usage.exitBytes));
@@ -176,7 +186,11 @@ test('bad options are TypeErrors naming the option', () => {
   for (const [f, options, message] of cases) {
     let calls = 0;
     const counted = typeof f === 'function' ? () => (calls++, 1) : f;
-    assert.throws(() => memoryUsage(counted as () => number, options as never), (e: unknown) => e instanceof TypeError && message.test(e.message), String(message));
+    assert.throws(
+      () => memoryUsage(counted as () => number, options as never),
+      (e: unknown) => e instanceof TypeError && message.test(e.message),
+      String(message),
+    );
     assert.is(calls, 0);
   }
 });

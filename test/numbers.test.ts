@@ -242,7 +242,11 @@ export function main() {
   // to ~1 MB (a collection frees what is garbage, whoever made it), and V8's compiler may finish in
   // any call: the median of the warm calls, signed (a profiler charging its reports would put
   // hundreds of KB on every call).
-  const line6 = reports.filter((r) => r.name === 'Outer.many').slice(1).map((r) => row(r, 6).incrementBytes!).sort((a, b) => a - b);
+  const line6 = reports
+    .filter((r) => r.name === 'Outer.many')
+    .slice(1)
+    .map((r) => row(r, 6).incrementBytes!)
+    .sort((a, b) => a - b);
   assert.ok(line6[2] < 100 * 1024, `line 6, warm calls: ${line6.join(', ')}`);
 });
 

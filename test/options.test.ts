@@ -72,7 +72,10 @@ test('TC39 form: (value, context) returns a wrapper with the same name and lengt
 });
 
 test('on a field, a class, an auto-accessor or a parameter: a TypeError saying what it can decorate', () => {
-  throwsTypeError(() => profile(undefined as never, { kind: 'field', name: 'x' }), /can only decorate a method or a get\/set accessor, not a field \(x\)/);
+  throwsTypeError(
+    () => profile(undefined as never, { kind: 'field', name: 'x' }),
+    /can only decorate a method or a get\/set accessor, not a field \(x\)/,
+  );
   throwsTypeError(() => profile(class Foo {} as never, { kind: 'class', name: 'Foo' }), /not a class/);
   throwsTypeError(() => profile({ get() {}, set() {} } as never, { kind: 'accessor', name: 'a' }), /not a accessor \(a\)/);
   throwsTypeError(() => profile({}, 'x', undefined as never), /not a property/);
@@ -244,7 +247,12 @@ main();
   assert.equal(compiled.diagnostics, []);
   const dir = writeProject({ 'app.js': compiled.js, 'app.ts': source });
   const cli = path.join(ROOT, 'dist/cli/main.js');
-  for (const [command, value] of [['node app.js', ''], ['node app.js', 'off'], [`node ${cli} run app.ts`, ''], [`node ${cli} run app.ts`, 'off']]) {
+  for (const [command, value] of [
+    ['node app.js', ''],
+    ['node app.js', 'off'],
+    [`node ${cli} run app.ts`, ''],
+    [`node ${cli} run app.ts`, 'off'],
+  ]) {
     const result = spawnSync('bash', ['-c', `${command} | head -3 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`], {
       cwd: dir,
       encoding: 'utf8',
@@ -256,7 +264,10 @@ main();
     const ours = lines.filter((l) => l.startsWith('ts-memory-profiler:'));
     const node = lines.filter((l) => !l.startsWith('ts-memory-profiler:') && l !== 'done 120' && !l.startsWith('exit '));
     // Node 26 says once that module.register() (the loader's) is deprecated; nothing else may show.
-    assert.ok(node.every((l) => /DEP0205|--trace-deprecation/.test(l)), result.stderr);
+    assert.ok(
+      node.every((l) => /DEP0205|--trace-deprecation/.test(l)),
+      result.stderr,
+    );
     if (value === 'off') assert.is(ours.length, 0, result.stderr);
     else {
       assert.is(ours.length, 1, result.stderr);
@@ -282,7 +293,10 @@ test('TS_MEMORY_PROFILER: an on spelling profiles quietly; a value not understoo
   const result = runAlone(ALONE('@profile'), { env: { TS_MEMORY_PROFILER: 'of' } });
   assert.is(result.status, 0);
   assert.is(result.stdout.split('Filename: ').length - 1, 2);
-  assert.is(result.stderr, 'ts-memory-profiler: TS_MEMORY_PROFILER="of" is not understood, profiling stays on (off: off, 0, false, no, disabled, none; on: on, 1, true, yes, enabled)\n');
+  assert.is(
+    result.stderr,
+    'ts-memory-profiler: TS_MEMORY_PROFILER="of" is not understood, profiling stays on (off: off, 0, false, no, disabled, none; on: on, 1, true, yes, enabled)\n',
+  );
 });
 
 test('without the transformer: a report of the decorator line only, and the hint on stderr once', () => {
@@ -291,7 +305,10 @@ test('without the transformer: a report of the decorator line only, and the hint
   const tables = result.stdout.split('Filename: ').slice(1);
   assert.is(tables.length, 2);
   for (const table of tables) {
-    const rows = table.split('\n').slice(4).filter((l) => /^ +\d+ /.test(l));
+    const rows = table
+      .split('\n')
+      .slice(4)
+      .filter((l) => /^ +\d+ /.test(l));
     assert.is(rows.length, 1, table);
     assert.match(rows[0], /^ +\d+ +\d+\.\d MiB +\d+\.\d MiB +1   @profile {2}\(Subject\.work\)$/);
   }

@@ -199,7 +199,7 @@ export function main() {
   assert.is(never, `     7${' '.repeat(54)}      return 0;`);
 });
 
-test("configure({ peak: true }) turns it on for every method; JSON gets peakBytes; without it there is none", () => {
+test('configure({ peak: true }) turns it on for every method; JSON gets peakBytes; without it there is none', () => {
   const source = (peak: boolean) => `import { configure, profile } from 'ts-memory-profiler';
 configure({ peak: ${peak} });
 class T {
@@ -222,7 +222,7 @@ export function main() {
   assert.ok(line.peakBytes! >= 0.985 * 8_000_000 && line.peakBytes! < 8_000_000 + 2 ** 19, `Peak ${line.peakBytes}`);
 });
 
-test("a bad peak option: the run-time TypeError and the build error say the same", () => {
+test('a bad peak option: the run-time TypeError and the build error say the same', () => {
   assert.throws(() => profile({ peak: 'yes' as never }), /option 'peak' must be true or false, got "yes"/);
   assert.throws(() => configure({ peak: 1 as never }), /configure: option 'peak' must be true or false, got 1/);
   const { diagnostics } = compile(`import { profile } from 'ts-memory-profiler';
@@ -231,7 +231,9 @@ class A {
   m() { return 1; }
 }
 `);
-  assert.equal(diagnostics, [`fixture.ts(3,20): error TS990003: ts-memory-profiler: @profile option 'peak' must be true or false, got "yes"`]);
+  assert.equal(diagnostics, [
+    `fixture.ts(3,20): error TS990003: ts-memory-profiler: @profile option 'peak' must be true or false, got "yes"`,
+  ]);
 });
 
 test('ts-mprof run --peak: the JSON reports carry peakBytes; a value after it is a usage error', () => {

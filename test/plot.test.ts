@@ -106,7 +106,10 @@ test('ts-mprof plot writes FILE.svg for the newest recording, or the -o file (.h
   r = tsMprof(dir, 'plot', 'mprofile_20240101000000.dat', '-o', 'chart.html', '--title', 'Python');
   assert.is(r.code, 0, r.stderr);
   const html = fs.readFileSync(path.join(dir, 'chart.html'), 'utf8');
-  assert.match(html, /^<!DOCTYPE html>[\s\S]*<title>Python<\/title>[\s\S]*<svg [\s\S]*__main__\.drop 0\.222 s[\s\S]*<\/svg>\n<\/body>\n<\/html>\n$/);
+  assert.match(
+    html,
+    /^<!DOCTYPE html>[\s\S]*<title>Python<\/title>[\s\S]*<svg [\s\S]*__main__\.drop 0\.222 s[\s\S]*<\/svg>\n<\/body>\n<\/html>\n$/,
+  );
   // A number picks a recording as in `ts-mprof list`: 0 is the oldest.
   r = tsMprof(dir, 'plot', '0', '-o', 'old.svg');
   assert.is(r.code, 0, r.stderr);

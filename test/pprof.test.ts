@@ -89,9 +89,16 @@ function expected(reports: Report[], extra: Array<'allocated' | 'peak'> = []): M
 
 test('ts-mprof run --pprof: one Function per method, one Location per line, values from the JSON reports', () => {
   const dir = writeProject({ 'tsconfig.json': '{"compilerOptions":{"target":"ES2022"}}', 'src/app.ts': APP });
-  const r = spawnSync(process.execPath, [CLI, 'run', '--format', 'json', '-o', 'reports.jsonl', '--pprof', 'out.pb.gz', 'src/app.ts'], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, 'run', '--format', 'json', '-o', 'reports.jsonl', '--pprof', 'out.pb.gz', 'src/app.ts'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   assert.is(r.status, 0, r.stderr);
-  const reports: Report[] = fs.readFileSync(path.join(dir, 'reports.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const reports: Report[] = fs
+    .readFileSync(path.join(dir, 'reports.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.is(reports.length, 3);
   const decoded = decode(fs.readFileSync(path.join(dir, 'out.pb.gz')));
   assert.equal(decoded.types, ['increment/bytes', 'occurrences/count']);
@@ -111,7 +118,10 @@ test('ts-mprof run --pprof: one Function per method, one Location per line, valu
 test("configure({ pprof, gc: true }): an allocated/bytes sample type, summed from the reports' Allocated", () => {
   const dir = writeProject({
     'tsconfig.json': '{"compilerOptions":{"target":"ES2022"}}',
-    'app.ts': APP.replace("const s = new Store();", "const reports: unknown[] = [];\nconfigure({ pprof: 'gc.pb.gz', gc: true, onReport: (r) => reports.push(r), stream: { write: () => true } });\nprocess.on('exit', () => require('fs').writeFileSync('reports.json', JSON.stringify(reports)));\nconst s = new Store();"),
+    'app.ts': APP.replace(
+      'const s = new Store();',
+      "const reports: unknown[] = [];\nconfigure({ pprof: 'gc.pb.gz', gc: true, onReport: (r) => reports.push(r), stream: { write: () => true } });\nprocess.on('exit', () => require('fs').writeFileSync('reports.json', JSON.stringify(reports)));\nconst s = new Store();",
+    ),
   });
   const r = spawnSync(process.execPath, [CLI, 'run', 'app.ts'], { cwd: dir, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
@@ -137,32 +147,52 @@ test('toPprof(reports): the same encoding as an API; Peak summed as the largest;
     }) as unknown as Report;
   const decoded = decode(toPprof([report(70), report(40)]));
   assert.equal(decoded.types, ['increment/bytes', 'occurrences/count', 'peak/bytes']);
-  assert.equal([...decoded.values], [
-    ['A.f|a.ts|1', [0, 2, 0]],
-    ['A.f|a.ts|3', [100, 2, 70]],
-  ]);
-  assert.throws(() => toPprof(5 as never), (e: Error) => e instanceof TypeError && /toPprof\(reports\) takes an array/.test(e.message));
-  assert.throws(() => toPprof([{}] as never), (e: Error) => e instanceof TypeError && /each report must be a report object/.test(e.message));
+  assert.equal(
+    [...decoded.values],
+    [
+      ['A.f|a.ts|1', [0, 2, 0]],
+      ['A.f|a.ts|3', [100, 2, 70]],
+    ],
+  );
+  assert.throws(
+    () => toPprof(5 as never),
+    (e: Error) => e instanceof TypeError && /toPprof\(reports\) takes an array/.test(e.message),
+  );
+  assert.throws(
+    () => toPprof([{}] as never),
+    (e: Error) => e instanceof TypeError && /each report must be a report object/.test(e.message),
+  );
 });
 
 const GO = spawnSync('go', ['version'], { encoding: 'utf8' });
 
-test('go tool pprof -list Class.method shows the source annotated with each line\'s bytes (needs Debian\'s golang-go)', () => {
+test("go tool pprof -list Class.method shows the source annotated with each line's bytes (needs Debian's golang-go)", () => {
   if (GO.status !== 0) {
     console.log('  (go not installed: apt-get install golang-go; skipped)');
     return;
   }
   const dir = writeProject({ 'tsconfig.json': '{"compilerOptions":{"target":"ES2022"}}', 'src/app.ts': APP });
-  let r = spawnSync(process.execPath, [CLI, 'run', '--backend', 'exact', '--pprof', 'out.pb.gz', 'src/app.ts'], { cwd: dir, encoding: 'utf8' });
+  let r = spawnSync(process.execPath, [CLI, 'run', '--backend', 'exact', '--pprof', 'out.pb.gz', 'src/app.ts'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   assert.is(r.status, 0, r.stderr);
-  r = spawnSync('go', ['tool', 'pprof', '-list', 'Store.load', 'out.pb.gz'], { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir, GOCACHE: path.join(dir, '.gocache') } });
+  r = spawnSync('go', ['tool', 'pprof', '-list', 'Store.load', 'out.pb.gz'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, HOME: dir, GOCACHE: path.join(dir, '.gocache') },
+  });
   assert.is(r.status, 0, r.stderr);
   const out = r.stdout.replace(/\n+$/, '').split('\n');
   assert.is(out[1], `ROUTINE ======================== Store.load in ${path.join('src', 'app.ts')}`);
   // The source lines, annotated: the array line with megabytes, the @profile line with nothing.
   assert.match(r.stdout, /\n +\. +\. +5: {2}@profile\n/);
   assert.match(r.stdout, /\n +[\d.]+[kM]B +[\d.]+[kM]B +7: {4}const row = new Array\(n\)\.fill\(1\);\n/);
-  r = spawnSync('go', ['tool', 'pprof', '-top', '-sample_index=occurrences', 'out.pb.gz'], { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir, GOCACHE: path.join(dir, '.gocache') } });
+  r = spawnSync('go', ['tool', 'pprof', '-top', '-sample_index=occurrences', 'out.pb.gz'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, HOME: dir, GOCACHE: path.join(dir, '.gocache') },
+  });
   assert.match(r.stdout, /\n +\d+ +[\d.]+% +[\d.]+% +\d+ +[\d.]+% +Store\.load\n +2 +[\d.]+% +100% +2 +[\d.]+% +Store\.drop\n/);
 });
 

@@ -43,11 +43,16 @@ const builds = {} as Record<'plain' | (typeof MODES)[number], Build>;
 function drive(name: string): Promise<{ code: number | null; stderr: string; log: unknown[]; reports: Record<string, Counted> }> {
   const out = path.join(WORK, `${name}.json`);
   return new Promise((resolve) => {
-    execFile(process.execPath, [DRIVER, path.join(WORK, name, 'out', 'index.js'), out, path.join(WORK, 'examples.json')], { cwd: WORK, maxBuffer: 16 * 2 ** 20, timeout: 300_000 }, (error, _stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      const written = code === 0 ? JSON.parse(fs.readFileSync(out, 'utf8')) : { log: [], reports: {} };
-      resolve({ code, stderr, ...written });
-    });
+    execFile(
+      process.execPath,
+      [DRIVER, path.join(WORK, name, 'out', 'index.js'), out, path.join(WORK, 'examples.json')],
+      { cwd: WORK, maxBuffer: 16 * 2 ** 20, timeout: 300_000 },
+      (error, _stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        const written = code === 0 ? JSON.parse(fs.readFileSync(out, 'utf8')) : { log: [], reports: {} };
+        resolve({ code, stderr, ...written });
+      },
+    );
   });
 }
 
@@ -58,11 +63,21 @@ test.before(async () => {
   fs.writeFileSync(path.join(WORK, 'examples.json'), JSON.stringify(libraryExamples(src)));
   fs.cpSync(src, path.join(WORK, 'plain', 'src'), { recursive: true });
   const prepared: Partial<Record<keyof typeof builds, { decorated?: Decorated; diagnostics: string[] }>> = {
-    plain: { diagnostics: buildTree(path.join(WORK, 'plain', 'src'), path.join(WORK, 'plain', 'out'), { legacy: false, transform: false, check: true }) },
+    plain: {
+      diagnostics: buildTree(path.join(WORK, 'plain', 'src'), path.join(WORK, 'plain', 'out'), {
+        legacy: false,
+        transform: false,
+        check: true,
+      }),
+    },
   };
   for (const mode of MODES) {
     const decorated = decorateAll(src, path.join(WORK, mode, 'src'), mode === 'legacy');
-    const diagnostics = buildTree(path.join(WORK, mode, 'src'), path.join(WORK, mode, 'out'), { legacy: mode === 'legacy', transform: true, check: true });
+    const diagnostics = buildTree(path.join(WORK, mode, 'src'), path.join(WORK, mode, 'out'), {
+      legacy: mode === 'legacy',
+      transform: true,
+      check: true,
+    });
     prepared[mode] = { decorated, diagnostics };
   }
   // The two profiled runs take the time: side by side, one per core.
@@ -83,7 +98,10 @@ test('data-structure-typed: @profile on every method and accessor, and each buil
   // Overload signatures and abstract methods in both modes; legacy also leaves one half of each get/set pair.
   const why = (d: Decorated) => [...new Set(d.skipped.map((s) => s.why))].sort();
   assert.equal(why(tc39), ['no body (overload signature or abstract)']);
-  assert.equal(why(legacy), ['no body (overload signature or abstract)', 'second half of a get/set pair: experimentalDecorators decorates the pair once (TS1207)']);
+  assert.equal(why(legacy), [
+    'no body (overload signature or abstract)',
+    'second half of a get/set pair: experimentalDecorators decorates the pair once (TS1207)',
+  ]);
   assert.is(legacy.decorated.length + legacy.skipped.length, tc39.decorated.length + tc39.skipped.length);
 });
 
@@ -112,7 +130,8 @@ test("the library's own examples run, most of them to the end", () => {
 function firstDifference(plain: unknown[], profiled: unknown[]): string | undefined {
   for (let i = 0; i < Math.max(plain.length, profiled.length); i++) {
     const [a, b] = [JSON.stringify(plain[i]), JSON.stringify(profiled[i])];
-    if (a !== b) return `entry ${i} (of ${plain.length} / ${profiled.length}):\n  plain:    ${a?.slice(0, 600)}\n  profiled: ${b?.slice(0, 600)}`;
+    if (a !== b)
+      return `entry ${i} (of ${plain.length} / ${profiled.length}):\n  plain:    ${a?.slice(0, 600)}\n  profiled: ${b?.slice(0, 600)}`;
   }
   return undefined;
 }
@@ -131,7 +150,11 @@ for (const mode of MODES) {
     const pairHalves = skipped.filter((s) => s.why.includes('TS1207'));
     const decorated = new Set([...members, ...pairHalves].map((m) => m.name));
     const reported = Object.entries(builds[mode].reports);
-    assert.equal(reported.filter(([name]) => !decorated.has(name)).map(([name]) => name), [], 'reports for members that were not decorated');
+    assert.equal(
+      reported.filter(([name]) => !decorated.has(name)).map(([name]) => name),
+      [],
+      'reports for members that were not decorated',
+    );
     assert.ok(reported.length > 0.9 * decorated.size, `${reported.length} of ${decorated.size} decorated members reported`);
     // A multi-row table: lines after the entry row ran (the transformer's probes, not the fallback).
     assert.ok(reported.filter(([, c]) => c.multiRow > 0).length > 0.9 * reported.length, 'tables with probed lines');

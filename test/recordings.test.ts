@@ -18,13 +18,21 @@ function tsMprof(dir: string, ...args: string[]) {
 }
 
 function recordings() {
-  return writeProject({ 'mprofile_20240102030405.dat': PYTHON_DAT, 'mprofile_20250607080910.dat': OURS, 'other.dat': OURS, 'notes.txt': '' });
+  return writeProject({
+    'mprofile_20240102030405.dat': PYTHON_DAT,
+    'mprofile_20250607080910.dat': OURS,
+    'other.dat': OURS,
+    'notes.txt': '',
+  });
 }
 
 test('list: the recordings, oldest first, numbered, with their date and command', () => {
   const r = tsMprof(recordings(), 'list');
   assert.is(r.code, 0, r.stderr);
-  assert.is(r.stdout, '  0  mprofile_20240102030405.dat  2024-01-02 03:04:05  /usr/bin/python3 ex.py\n  1  mprofile_20250607080910.dat  2025-06-07 08:09:10  node app.js\n');
+  assert.is(
+    r.stdout,
+    '  0  mprofile_20240102030405.dat  2024-01-02 03:04:05  /usr/bin/python3 ex.py\n  1  mprofile_20250607080910.dat  2025-06-07 08:09:10  node app.js\n',
+  );
 });
 
 test('peak: the largest sample of the newest recording, when it came, or of the one named or numbered', () => {
@@ -60,12 +68,20 @@ test('peak: a missing file, a bad number or no recordings is one line and exit 2
   const empty = writeProject({ 'notes.txt': '' });
   const r = tsMprof(empty, 'peak');
   assert.is(r.code, 2);
-  assert.match(r.stderr, /^ts-mprof peak: no recordings \(mprofile_\*\.dat\) in this directory: make one with ts-mprof run --timeline -- COMMAND\n$/);
+  assert.match(
+    r.stderr,
+    /^ts-mprof peak: no recordings \(mprofile_\*\.dat\) in this directory: make one with ts-mprof run --timeline -- COMMAND\n$/,
+  );
 });
 
 test('list, peak, clean: bad arguments print the usage and exit 2', () => {
   const dir = recordings();
-  for (const args of [['list', 'x'], ['clean', '--all'], ['peak', 'a.dat', 'b.dat'], ['peak', '--func']]) {
+  for (const args of [
+    ['list', 'x'],
+    ['clean', '--all'],
+    ['peak', 'a.dat', 'b.dat'],
+    ['peak', '--func'],
+  ]) {
     const r = tsMprof(dir, ...args);
     assert.is(r.code, 2, args.join(' '));
     assert.match(r.stderr, new RegExp(`^ts-mprof ${args[0]}: .*\\n\\nusage: ts-mprof ${args[0]}`));

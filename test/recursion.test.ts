@@ -48,7 +48,10 @@ console.log(JSON.stringify({ depths, errors, after, reports }));
 function runRecursion(legacy: boolean): { depths: [number, number]; errors: unknown[]; after: number; reports: Report[]; stderr: string } {
   const compiled = compile(SOURCE, { legacy });
   assert.equal(compiled.diagnostics, []);
-  const result = spawnSync(process.execPath, [path.join(writeProject({ 'app.js': compiled.js }), 'app.js')], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const result = spawnSync(process.execPath, [path.join(writeProject({ 'app.js': compiled.js }), 'app.js')], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
   assert.is(result.status, 0, result.stderr);
   return { ...JSON.parse(result.stdout), stderr: result.stderr };
 }
@@ -68,7 +71,11 @@ for (const legacy of [false, true]) {
     assert.is(outcome.after, 3);
     // depth(3): four calls, innermost first, each with its own entry and one return line.
     assert.is(outcome.reports.length, 4);
-    for (const report of outcome.reports) assert.equal(occurrences(report), [[8, 1], [10, 1]]);
+    for (const report of outcome.reports)
+      assert.equal(occurrences(report), [
+        [8, 1],
+        [10, 1],
+      ]);
     // What the overflow cost the profiler (reports it could not write) is said once at most.
     assert.ok(outcome.stderr.split('\n').filter(Boolean).length <= 1, outcome.stderr);
   });

@@ -85,7 +85,10 @@ test("the compiler stays out of the program's heap: the program's require.cache 
   const cache = "Object.keys(require.cache).filter((f) => f.includes('typescript')).length";
   for (const [type, app] of [
     ['commonjs', `${UTIL}console.log(size(), ${cache});\n`],
-    ['module', `import { createRequire } from 'module';\nconst require = createRequire(import.meta.url);\n${UTIL}console.log(size(), ${cache});\n`],
+    [
+      'module',
+      `import { createRequire } from 'module';\nconst require = createRequire(import.meta.url);\n${UTIL}console.log(size(), ${cache});\n`,
+    ],
   ]) {
     const dir = writeProject({ 'package.json': JSON.stringify({ private: true, type }), 'app.ts': app });
     const result = node(dir, ['--import', 'ts-memory-profiler/register', 'app.ts']);
@@ -122,7 +125,16 @@ console.log(demo.twice(1) + demo.twice(2) + demo.twice(3));
   assert.is(lines.length, 1);
   const report = JSON.parse(lines[0]) as import('ts-memory-profiler').Report;
   assert.is(report.name, 'Demo.twice');
-  assert.equal(report.lines.map((l) => [l.line, l.occurrences]), [[4, 3], [5, 0], [6, 3], [7, 3], [8, 0]]);
+  assert.equal(
+    report.lines.map((l) => [l.line, l.occurrences]),
+    [
+      [4, 3],
+      [5, 0],
+      [6, 3],
+      [7, 3],
+      [8, 0],
+    ],
+  );
 });
 
 test('@profile({ aggregate: true }) totals that method only; the others report each call', () => {
@@ -150,7 +162,10 @@ console.log(demo.summed(1) + demo.summed(2) + demo.each(3) + demo.each(4));
   assert.is(result.stderr, '');
   const lines = result.stdout.trimEnd().split('\n');
   const reports = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as import('ts-memory-profiler').Report);
-  assert.equal(lines.filter((l) => !l.startsWith('{')), ['10']);
+  assert.equal(
+    lines.filter((l) => !l.startsWith('{')),
+    ['10'],
+  );
   // Two reports of each() as it returns, then the total of summed() at exit.
   assert.equal(
     reports.map((r) => [r.name, r.lines.map((l) => l.occurrences)]),
@@ -186,7 +201,8 @@ test('a syntax error in an imported ES module: the file(line,col) error, exit 1,
 // tsx registers its hooks after this loader's, so they run first and take the TypeScript files.
 test('--import tsx after the loader in a CommonJS project: one line saying to put it first, exit 2, the program does not run', () => {
   const dir = writeProject({ 'package.json': '{"private":true}', 'app.ts': PROGRAM('app.ts', './util'), 'util.ts': UTIL });
-  const line = "ts-memory-profiler: --import tsx runs after ts-memory-profiler/register and would take the TypeScript files from it: put --import tsx first, or leave it out (the loader compiles TypeScript itself)\n";
+  const line =
+    'ts-memory-profiler: --import tsx runs after ts-memory-profiler/register and would take the TypeScript files from it: put --import tsx first, or leave it out (the loader compiles TypeScript itself)\n';
   for (const args of [
     ['--import', 'ts-memory-profiler/register', '--import', 'tsx', 'app.ts'],
     // Every --require runs before every --import, whatever the order on the command line.
@@ -216,7 +232,7 @@ test('--import tsx before the loader: line-by-line reports, in CommonJS and ESM 
   }
 });
 
-test("stack traces point into the .ts source", () => {
+test('stack traces point into the .ts source', () => {
   const dir = writeProject({
     'package.json': '{"private":true}',
     'app.ts': `interface Shape {\n  size: number;\n}\nconst shape: Shape = { size: 1 };\nthrow new Error('boom ' + shape.size);\n`,

@@ -36,10 +36,17 @@ for (let i = 1; i <= 3; i++) s.load(100000 * i);
 
 function run(gc: boolean) {
   const dir = writeProject({ 'tsconfig.json': '{"compilerOptions":{"target":"ES2022"}}', 'app.ts': APP.replace('GC', String(gc)) });
-  const r = spawnSync(process.execPath, [CLI, 'run', '--format', 'json', '-o', 'reports.jsonl', '--speedscope', 'out.json', 'app.ts'], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, 'run', '--format', 'json', '-o', 'reports.jsonl', '--speedscope', 'out.json', 'app.ts'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stderr, 'ts-mprof run: 3 reports in out.json\n');
-  const reports: Report[] = fs.readFileSync(path.join(dir, 'reports.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const reports: Report[] = fs
+    .readFileSync(path.join(dir, 'reports.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   return { file: JSON.parse(fs.readFileSync(path.join(dir, 'out.json'), 'utf8')), reports };
 }
 
@@ -65,7 +72,10 @@ for (const gc of [false, true]) {
     assert.is(file.$schema, 'https://www.speedscope.app/file-format-schema.json');
     assert.equal(
       file.profiles.map((p: { name: string; unit: string; type: string }) => [p.type, p.unit, p.name]),
-      [['sampled', 'bytes', 'bytes kept per line (Increment)'], ...(gc ? [['sampled', 'bytes', 'bytes allocated per line (Allocated, gc: true)']] : [])],
+      [
+        ['sampled', 'bytes', 'bytes kept per line (Increment)'],
+        ...(gc ? [['sampled', 'bytes', 'bytes allocated per line (Allocated, gc: true)']] : []),
+      ],
     );
     const frames: Array<{ name: string; file: string; line: number }> = file.shared.frames;
     assert.equal(frames[0], { name: 'Store.load', file: 'app.ts', line: 6 });
@@ -80,7 +90,10 @@ for (const gc of [false, true]) {
         got.set(frame.line, profile.weights[i]);
       });
       assert.equal(got, expectedWeights(reports, figure as 'incrementBytes' | 'allocatedBytes'));
-      assert.is(profile.endValue, [...got.values()].reduce((a, b) => a + b, 0));
+      assert.is(
+        profile.endValue,
+        [...got.values()].reduce((a, b) => a + b, 0),
+      );
     }
     // The array line kept 600,000 numbers over the three calls.
     assert.ok(frames.some((f) => f.line === 8 && f.name === 'Store.load:8  const row = new Array(n).fill(1);'));

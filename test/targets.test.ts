@@ -55,7 +55,10 @@ for (const legacy of [false, true]) {
   test(`${legacy ? 'experimentalDecorators' : 'TC39 decorators'}: ES2017 to ESNext, with and without a class decorator: tables published, reports line by line, nothing on stderr`, () => {
     for (const [name, target] of TARGETS) {
       const [plain, decorated] = compileEach([fixture(false), fixture(true)], { legacy, target });
-      for (const [compiled, label] of [[plain, 'no class decorator'], [decorated, 'class decorator']] as const) {
+      for (const [compiled, label] of [
+        [plain, 'no class decorator'],
+        [decorated, 'class decorator'],
+      ] as const) {
         const where = `${name}, ${label}`;
         assert.equal(compiled.diagnostics, [], where);
         // ESNext keeps TC39 decorators as written, and no Node version (20 to 26) parses them yet.
@@ -69,9 +72,24 @@ for (const legacy of [false, true]) {
         assert.is(run.status, 0, where);
         const out = run.stdout.split('\n').filter(Boolean);
         const result = JSON.parse(out.find((l) => l.startsWith('RESULT '))!.slice(7));
-        assert.equal(result, { result: [2, 3], ping: 'CrudController.ping', make: 'CrudController.make', registered: ['CrudController.make', 'CrudController.ping'] }, where);
-        const reports = out.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { name: string; lines: Array<{ occurrences: number }> });
-        assert.equal(reports.map((r) => r.name), ['CrudController.ping', 'CrudController.make'], where);
+        assert.equal(
+          result,
+          {
+            result: [2, 3],
+            ping: 'CrudController.ping',
+            make: 'CrudController.make',
+            registered: ['CrudController.make', 'CrudController.ping'],
+          },
+          where,
+        );
+        const reports = out
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { name: string; lines: Array<{ occurrences: number }> });
+        assert.equal(
+          reports.map((r) => r.name),
+          ['CrudController.ping', 'CrudController.make'],
+          where,
+        );
         for (const report of reports) assert.is(report.lines.filter((l) => l.occurrences > 0).length, 3, where);
       }
     }

@@ -91,7 +91,10 @@ test('over budget: an AssertionError with actual and expected, and the table tha
   // 7.x: one CI run out of hundreds read 8.0 MiB, within the bound above, and failed on the pattern.)
   const mib = (over.actual! / 2 ** 20).toFixed(1);
   const bytes = over.actual!.toLocaleString('en-US');
-  assert.is(lines[0], `limitMemory: the call's increment (exit - entry) was ${mib} MiB (${bytes} bytes), over the limit of 1.0 MiB (1,000,000 bytes)`);
+  assert.is(
+    lines[0],
+    `limitMemory: the call's increment (exit - entry) was ${mib} MiB (${bytes} bytes), over the limit of 1.0 MiB (1,000,000 bytes)`,
+  );
   assert.is(lines[2], "Line by line (backend 'exact'; one profiled call):");
   // The whole call's figure may carry V8's first-call work (7.6 or 7.7 MiB); the table's line is exact.
   // The table: memory_profiler's, for the profiled function, with the big line's 7.6 MiB.
@@ -135,7 +138,10 @@ export function main() {
   // The retained 8,000,000 bytes, give or take what V8 did in this first run of the function (its
   // compiling kept up to a few hundred KB; older garbage it let go of, some tens of KB).
   assert.ok(over.actual! > 8e6 - 2 ** 18 && over.actual! < 8e6 + 2 ** 20, String(over.actual));
-  assert.match(over.message!, /\n\nNo profiled code ran inside the call, so there is no line-by-line table: write its body as profile\(function \(\) \{\.\.\.\}\)/);
+  assert.match(
+    over.message!,
+    /\n\nNo profiled code ran inside the call, so there is no line-by-line table: write its body as profile\(function \(\) \{\.\.\.\}\)/,
+  );
 });
 
 test('an async fn: a promise of its value, rejected with the AssertionError over budget', () => {
@@ -159,7 +165,10 @@ export function main() {
   const value = settledInChild(compile(source));
   const [under, over] = value as [number, string];
   assert.is(under, 10);
-  assert.match(over, /^AssertionError limitMemory: the call's increment \(exit - entry\) was 7\.\d MiB .* \/ {6}6 +[\d.]+ MiB +7\.6 MiB +1 {3}  keep\.push/);
+  assert.match(
+    over,
+    /^AssertionError limitMemory: the call's increment \(exit - entry\) was 7\.\d MiB .* \/ {6}6 +[\d.]+ MiB +7\.6 MiB +1 {3}  keep\.push/,
+  );
 });
 
 test('works in node:test too: the test fails with the table in its output', () => {
@@ -174,7 +183,10 @@ test('grows too much', () => limitMemory(() => keep.push(new Float64Array(1e6)),
   let output = '';
   try {
     // TAP named: Node 23+ defaults to the spec reporter.
-    execFileSync(process.execPath, ['--test', '--test-reporter=tap', path.join(dir, 'budget.test.js')], { encoding: 'utf8', stdio: 'pipe' });
+    execFileSync(process.execPath, ['--test', '--test-reporter=tap', path.join(dir, 'budget.test.js')], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
     assert.unreachable('the over-budget test should fail');
   } catch (error) {
     output = (error as { stdout: string }).stdout;
@@ -200,14 +212,21 @@ test('sizes: bytes, or a number with B, KB/MB/GB (1000^n) or KiB/MiB/GiB (1024^n
     ['1 GB', 1e9],
   ];
   for (const [given, bytes] of cases) assert.is(parseBytes(given), bytes, String(given));
-  assert.throws(() => parseBytes('ten MB'), (e: unknown) => e instanceof TypeError && /^ts-memory-profiler: parseBytes: option 'size' must be a number of bytes/.test(e.message));
+  assert.throws(
+    () => parseBytes('ten MB'),
+    (e: unknown) => e instanceof TypeError && /^ts-memory-profiler: parseBytes: option 'size' must be a number of bytes/.test(e.message),
+  );
 });
 
 test('bad limits are TypeErrors naming the option, and fn does not run', () => {
   let calls = 0;
   const fn = () => calls++;
   const cases: Array<[unknown, unknown, RegExp]> = [
-    [fn, { increment: '10 XB' }, /limitMemory: option 'increment' must be a number of bytes \(>= 0\) or a size such as '10 MB' \(units B, KB, MB, GB = 1000\^n, KiB, MiB, GiB = 1024\^n\), got "10 XB"$/],
+    [
+      fn,
+      { increment: '10 XB' },
+      /limitMemory: option 'increment' must be a number of bytes \(>= 0\) or a size such as '10 MB' \(units B, KB, MB, GB = 1000\^n, KiB, MiB, GiB = 1024\^n\), got "10 XB"$/,
+    ],
     [fn, { peak: -1 }, /option 'peak' must be a number of bytes .*, got -1$/],
     [fn, { peak: NaN }, /option 'peak' must be .*, got NaN$/],
     [fn, { increment: 'MB' }, /option 'increment' must be .*, got "MB"$/],
@@ -215,13 +234,21 @@ test('bad limits are TypeErrors naming the option, and fn does not run', () => {
     [fn, { increment: '1 constructor' }, /option 'increment' must be .*, got "1 constructor"$/],
     [fn, { increment: null }, /option 'increment' must be .*, got null$/],
     [fn, {}, /limitMemory: give option 'increment', 'peak' or 'baseline'/],
-    [fn, { incremnt: '1 MB' }, /limitMemory: unknown option 'incremnt' \(the options are 'increment', 'peak', 'baseline', 'tolerance', 'update'\)/],
+    [
+      fn,
+      { incremnt: '1 MB' },
+      /limitMemory: unknown option 'incremnt' \(the options are 'increment', 'peak', 'baseline', 'tolerance', 'update'\)/,
+    ],
     [fn, '10 MB', /limitMemory: the limits must be an object such as \{ increment: '10 MB' \}, got "10 MB"/],
     [fn, undefined, /the limits must be an object .*, got undefined/],
     [42, { increment: 1 }, /limitMemory: 'fn' must be a function, got 42/],
   ];
   for (const [f, limits, message] of cases) {
-    assert.throws(() => limitMemory(f as () => number, limits as never), (e: unknown) => e instanceof TypeError && message.test(e.message), String(message));
+    assert.throws(
+      () => limitMemory(f as () => number, limits as never),
+      (e: unknown) => e instanceof TypeError && message.test(e.message),
+      String(message),
+    );
   }
   assert.is(calls, 0);
 });

@@ -11,7 +11,9 @@ import { compile, ROOT, writeProject } from './helpers/compile';
 
 // The CLI is not exported by the package: load the built files, typed by their declarations.
 type Recording = import('../dist/cli/dat').Recording;
-const { DatError, formatRecording, memLine, parseDat, peakOf, readDat } = require(path.join(ROOT, 'dist/cli/dat')) as typeof import('../dist/cli/dat');
+const { DatError, formatRecording, memLine, parseDat, peakOf, readDat } = require(
+  path.join(ROOT, 'dist/cli/dat'),
+) as typeof import('../dist/cli/dat');
 const { parseArgs, defaultOutput, progressLine } = require(path.join(ROOT, 'dist/cli/timeline')) as typeof import('../dist/cli/timeline');
 const { funcLine, funcName } = require(path.join(ROOT, 'dist/cli/dat')) as typeof import('../dist/cli/dat');
 
@@ -36,7 +38,10 @@ process.exitCode = Number(process.argv[3] ?? 0);
 
 test('the .dat lines are written with memory_profiler 0.61 number formats', () => {
   assert.is(memLine(12.5, 1700000000.25), 'MEM 12.500000 1700000000.2500\n');
-  assert.is(funcLine('Demo.myFunc', 20.123456, 1700000000.5, 30, 1700000001.125, 0), 'FUNC Demo.myFunc 20.1235 1700000000.5000 30.0000 1700000001.1250 0\n');
+  assert.is(
+    funcLine('Demo.myFunc', 20.123456, 1700000000.5, 30, 1700000001.125, 0),
+    'FUNC Demo.myFunc 20.1235 1700000000.5000 30.0000 1700000001.1250 0\n',
+  );
   // mprof splits on spaces: names may hold none.
   assert.is(funcName('Demo.get value'), 'Demo.get_value');
 });
@@ -72,8 +77,14 @@ test("a .dat made by memory_profiler's mprof is read: command, samples, calls wi
 });
 
 test('a malformed record is an error naming the file and line; a cut-short last line is skipped', () => {
-  assert.throws(() => parseDat('CMDLINE x\nMEM abc 1.0\n', 'rec.dat'), (e: Error) => e instanceof DatError && e.message === "rec.dat:2: MEM memory is not a number: 'abc'");
-  assert.throws(() => parseDat('FUNC f 1 2\n', 'rec.dat'), (e: Error) => e instanceof DatError && /^rec\.dat:1: FUNC needs/.test(e.message));
+  assert.throws(
+    () => parseDat('CMDLINE x\nMEM abc 1.0\n', 'rec.dat'),
+    (e: Error) => e instanceof DatError && e.message === "rec.dat:2: MEM memory is not a number: 'abc'",
+  );
+  assert.throws(
+    () => parseDat('FUNC f 1 2\n', 'rec.dat'),
+    (e: Error) => e instanceof DatError && /^rec\.dat:1: FUNC needs/.test(e.message),
+  );
   assert.is(parseDat('MEM 1.0 2.0\nMEM 3.0').samples.length, 1);
   // Unknown records are skipped, as mprof skips them.
   assert.is(parseDat('SOMETHING else\nMEM 1.0 2.0\n').samples.length, 1);
@@ -106,14 +117,23 @@ test('run --timeline records a growing program: CMDLINE, rising MEM lines, its e
   assert.is(r.code, 3);
   const text = fs.readFileSync(path.join(dir, 'rec.dat'), 'utf8');
   assert.is(text.split('\n')[0], `CMDLINE ${process.execPath} grow.js 80 3`);
-  assert.ok(text.split('\n').slice(1, -1).every((l) => /^MEM \d+\.\d{6} \d+\.\d{4}$/.test(l)), text);
+  assert.ok(
+    text
+      .split('\n')
+      .slice(1, -1)
+      .every((l) => /^MEM \d+\.\d{6} \d+\.\d{4}$/.test(l)),
+    text,
+  );
   const mems = parseDat(text).samples.map((s) => s.mem);
   assert.ok(mems.length >= 5, `${mems.length} samples`);
   // 80 MiB touched, 8 at a time: the samples climb from the first to the peak (the very last one
   // may catch the process giving its memory back as it exits).
   const top = mems.indexOf(Math.max(...mems));
   assert.ok(mems[top] - mems[0] > 60, mems.join(' '));
-  assert.ok(mems.slice(0, top + 1).every((m, i) => i === 0 || m >= mems[i - 1] - 1), mems.join(' '));
+  assert.ok(
+    mems.slice(0, top + 1).every((m, i) => i === 0 || m >= mems[i - 1] - 1),
+    mems.join(' '),
+  );
   assert.match(r.stderr, /samples over .* s, peak .* MiB: rec\.dat/);
 });
 
@@ -203,7 +223,10 @@ test('a program run without ts-mprof writes no FUNC lines anywhere', () => {
 class Work { @profile run() { return 1; } }
 export function main() { return new Work().run(); }
 `);
-  const dir = writeProject({ 'fixture.js': compiled.js, 'start.js': `require('ts-memory-profiler').configure({ stream: { write: () => true } });\nconsole.log(require('./fixture.js').main());\n` });
+  const dir = writeProject({
+    'fixture.js': compiled.js,
+    'start.js': `require('ts-memory-profiler').configure({ stream: { write: () => true } });\nconsole.log(require('./fixture.js').main());\n`,
+  });
   const env = { ...process.env };
   delete env.TS_MPROF_TIMELINE;
   const r = spawnSync(process.execPath, ['start.js'], { cwd: dir, encoding: 'utf8', env });
@@ -221,7 +244,12 @@ test('a command that cannot start: one line, exit 127, no recording left', () =>
 
 test('run --timeline: bad arguments print the usage and exit 2', () => {
   const dir = writeProject({ 'notes.txt': '' });
-  for (const args of [['--timeline'], ['--timeline', '--interval', '0', '--', 'true'], ['--timeline', '--interval'], ['--timeline', '--bogus', '--', 'true']]) {
+  for (const args of [
+    ['--timeline'],
+    ['--timeline', '--interval', '0', '--', 'true'],
+    ['--timeline', '--interval'],
+    ['--timeline', '--bogus', '--', 'true'],
+  ]) {
     const r = tsMprof(dir, 'run', ...args);
     assert.is(r.code, 2, args.join(' '));
     assert.match(r.stderr, /^ts-mprof run: .*\n\nusage: /);

@@ -151,7 +151,15 @@ function scriptProject(type: 'commonjs' | undefined, profiled: boolean): string 
   return writeProject({
     'package.json': JSON.stringify({ private: true, ...(type ? { type } : {}) }),
     'tsconfig.json': JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', outDir: 'out', rootDir: 'src', types: ['node'], skipLibCheck: true, plugins: [{ transform: 'ts-memory-profiler/transformer' }] },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        outDir: 'out',
+        rootDir: 'src',
+        types: ['node'],
+        skipLibCheck: true,
+        plugins: [{ transform: 'ts-memory-profiler/transformer' }],
+      },
       include: ['src'],
     }),
     'src/app.ts': profiled ? SCRIPT : SCRIPT.replace('@profile', '@notes'),
@@ -207,7 +215,12 @@ test('tspc, module nodenext, "type": "module": a script with /** @profile */ get
 });
 
 test('the build holds no absolute path: two checkouts build the same JavaScript, and a moved build reports where its sources now are', () => {
-  const files = { 'package.json': '{"private":true}', 'tsconfig.json': tsconfig(false, false), 'src/app.ts': PROGRAM, 'src/lib/tool.ts': PROGRAM };
+  const files = {
+    'package.json': '{"private":true}',
+    'tsconfig.json': tsconfig(false, false),
+    'src/app.ts': PROGRAM,
+    'src/lib/tool.ts': PROGRAM,
+  };
   const first = writeProject(files);
   const second = writeProject(files);
   for (const dir of [first, second]) execFileSync(TSPC, ['-p', dir], { cwd: dir, stdio: 'pipe' });

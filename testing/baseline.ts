@@ -92,7 +92,9 @@ export function baselineOf(reports: Iterable<Report>, baselineFile: string): Bas
   const methods: BaselineFile['methods'] = {};
   for (const report of reports) {
     if (!report.lines.some((l) => l.peakBytes !== undefined)) {
-      throw new BaselineError(`the reports of ${report.name} (${report.file}) have no Peak column: record them with --peak (ts-mprof run --peak --format json)`);
+      throw new BaselineError(
+        `the reports of ${report.name} (${report.file}) have no Peak column: record them with --peak (ts-mprof run --peak --format json)`,
+      );
     }
     const key = `${keyFile(report.file, baselineFile)}|${report.name}`;
     const method = (methods[key] ??= { calls: 0, lines: [] });
@@ -212,7 +214,12 @@ function pair(now: readonly BaselineLine[], before: readonly BaselineLine[]): Ar
  * the baseline that did not run are not compared; a method the baseline does not have fails
  * (`unknown`): record it with update.
  */
-export function compareBaseline(reports: Iterable<Report>, baseline: BaselineFile, baselineFile: string, tolerance: Tolerance = DEFAULT_TOLERANCE): LineDiff[] {
+export function compareBaseline(
+  reports: Iterable<Report>,
+  baseline: BaselineFile,
+  baselineFile: string,
+  tolerance: Tolerance = DEFAULT_TOLERANCE,
+): LineDiff[] {
   const now = baselineOf(reports, baselineFile).methods;
   const diffs: LineDiff[] = [];
   for (const key of Object.keys(now).sort()) {
@@ -257,7 +264,15 @@ function status(d: LineDiff): string {
 
 /** The lines as a text table: whether each passed, location, its Peak in the baseline and now, and the growth, in bytes. */
 export function diffTable(diffs: readonly LineDiff[]): string {
-  const rows = diffs.map((d) => [status(d), `${d.file}:${d.line}`, d.method, figure(d.baseline), figure(d.now), signed(d.growth), d.source]);
+  const rows = diffs.map((d) => [
+    status(d),
+    `${d.file}:${d.line}`,
+    d.method,
+    figure(d.baseline),
+    figure(d.now),
+    signed(d.growth),
+    d.source,
+  ]);
   const head = ['', 'line', 'method', 'baseline B', 'now B', 'growth B', 'source'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const right = [false, false, false, true, true, true, false];
@@ -274,7 +289,10 @@ export function diffMarkdown(diffs: readonly LineDiff[]): string {
   // GFM splits a table row at | before it reads code spans: | is escaped even between backticks.
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/`/g, "'");
   const mark = (d: LineDiff) => (d.unknown ? '🆕' : d.failed ? '❌' : '✅');
-  const out = ['| | line | method | baseline peak (bytes) | peak now (bytes) | growth (bytes) | source |', '|---|---|---|---:|---:|---:|---|'];
+  const out = [
+    '| | line | method | baseline peak (bytes) | peak now (bytes) | growth (bytes) | source |',
+    '|---|---|---|---:|---:|---:|---|',
+  ];
   for (const d of diffs) {
     out.push(
       `| ${mark(d)} | \`${cell(d.file)}:${d.line}\` | ${cell(d.method)} | ${figure(d.baseline)} | ${figure(d.now)} | ${signed(d.growth)} | \`${cell(d.source)}\` |`,

@@ -22,11 +22,31 @@ import { measureAtProbes, type ProbeMeasurement } from '../runtime/memory-usage'
 import { describeValue, unknownOption } from '../runtime/option-rules';
 import { ProbeLog } from '../runtime/probe-log';
 import { readerFor } from '../runtime/readings';
-import { BaselineError, DEFAULT_TOLERANCE, baselineOf, compareBaseline, describeFailures, diffMarkdown, diffTable, readBaseline, updateBaseline, type Tolerance } from './baseline';
+import {
+  BaselineError,
+  DEFAULT_TOLERANCE,
+  baselineOf,
+  compareBaseline,
+  describeFailures,
+  diffMarkdown,
+  diffTable,
+  readBaseline,
+  updateBaseline,
+  type Tolerance,
+} from './baseline';
 import { describeBytes, parseBytes } from './bytes';
 
 export { parseBytes } from './bytes';
-export { BaselineError, baselineOf, compareBaseline, describeFailures, diffMarkdown, diffTable, readBaseline, updateBaseline } from './baseline';
+export {
+  BaselineError,
+  baselineOf,
+  compareBaseline,
+  describeFailures,
+  diffMarkdown,
+  diffTable,
+  readBaseline,
+  updateBaseline,
+} from './baseline';
 export type { BaselineFile, BaselineLine, BaselineMethod, LineDiff, Tolerance } from './baseline';
 
 export interface MemoryLimits {
@@ -59,7 +79,9 @@ const WHERE = 'limitMemory';
 function checkLimits(fn: unknown, limits: unknown): Checked {
   if (typeof fn !== 'function') throw new TypeError(`ts-memory-profiler: ${WHERE}: 'fn' must be a function, got ${describeValue(fn)}`);
   if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
-    throw new TypeError(`ts-memory-profiler: ${WHERE}: the limits must be an object such as { increment: '10 MB' }, got ${describeValue(limits)}`);
+    throw new TypeError(
+      `ts-memory-profiler: ${WHERE}: the limits must be an object such as { increment: '10 MB' }, got ${describeValue(limits)}`,
+    );
   }
   for (const key of Object.keys(limits)) {
     if (!KEYS.includes(key)) {
@@ -72,14 +94,18 @@ function checkLimits(fn: unknown, limits: unknown): Checked {
     if (given[key] !== undefined) checked[key] = parseBytes(given[key], key, WHERE);
   }
   if (given.baseline !== undefined) {
-    if (typeof given.baseline !== 'string' || given.baseline === '') throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'baseline' must be a file name, got ${describeValue(given.baseline)}`);
+    if (typeof given.baseline !== 'string' || given.baseline === '')
+      throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'baseline' must be a file name, got ${describeValue(given.baseline)}`);
     checked.baseline = given.baseline;
   }
   if (given.tolerance !== undefined) checked.tolerance = parseTolerance(given.tolerance);
-  if (given.update !== undefined && typeof given.update !== 'boolean') throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'update' must be true or false, got ${describeValue(given.update)}`);
+  if (given.update !== undefined && typeof given.update !== 'boolean')
+    throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'update' must be true or false, got ${describeValue(given.update)}`);
   checked.update = given.update ?? updateFromEnvironment();
   if ((given.tolerance !== undefined || given.update !== undefined) && checked.baseline === undefined) {
-    throw new TypeError(`ts-memory-profiler: ${WHERE}: option '${given.tolerance !== undefined ? 'tolerance' : 'update'}' needs option 'baseline' (the file of per-line figures)`);
+    throw new TypeError(
+      `ts-memory-profiler: ${WHERE}: option '${given.tolerance !== undefined ? 'tolerance' : 'update'}' needs option 'baseline' (the file of per-line figures)`,
+    );
   }
   // The baseline is read before fn runs: a missing or corrupt file is the caller's mistake, said at once.
   if (checked.baseline !== undefined) {
@@ -104,22 +130,29 @@ function updateFromEnvironment(): boolean {
   const value = (process.env[UPDATE_VARIABLE] ?? '').trim();
   if (/^(|0|false|no|off)$/i.test(value)) return false;
   if (/^(1|true|yes|on)$/i.test(value)) return true;
-  throw new TypeError(`ts-memory-profiler: ${WHERE}: ${UPDATE_VARIABLE} must be 1 or 0 (true/false, yes/no, on/off), got ${JSON.stringify(value)}`);
+  throw new TypeError(
+    `ts-memory-profiler: ${WHERE}: ${UPDATE_VARIABLE} must be 1 or 0 (true/false, yes/no, on/off), got ${JSON.stringify(value)}`,
+  );
 }
 
 function parseTolerance(value: unknown): Tolerance {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'tolerance' must be an object such as { bytes: '64 KiB', percent: 10 }, got ${describeValue(value)}`);
+    throw new TypeError(
+      `ts-memory-profiler: ${WHERE}: option 'tolerance' must be an object such as { bytes: '64 KiB', percent: 10 }, got ${describeValue(value)}`,
+    );
   }
   const given = value as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (key !== 'bytes' && key !== 'percent') throw new TypeError(`ts-memory-profiler: ${WHERE}: ${unknownOption(`tolerance.${key}`, ['tolerance.bytes', 'tolerance.percent'])}`);
+    if (key !== 'bytes' && key !== 'percent')
+      throw new TypeError(`ts-memory-profiler: ${WHERE}: ${unknownOption(`tolerance.${key}`, ['tolerance.bytes', 'tolerance.percent'])}`);
   }
   const tolerance = { ...DEFAULT_TOLERANCE };
   if (given.bytes !== undefined) tolerance.bytes = parseBytes(given.bytes, 'tolerance.bytes', WHERE);
   if (given.percent !== undefined) {
     if (typeof given.percent !== 'number' || !Number.isFinite(given.percent) || given.percent < 0) {
-      throw new TypeError(`ts-memory-profiler: ${WHERE}: option 'tolerance.percent' must be a number from 0, got ${describeValue(given.percent)}`);
+      throw new TypeError(
+        `ts-memory-profiler: ${WHERE}: option 'tolerance.percent' must be a number from 0, got ${describeValue(given.percent)}`,
+      );
     }
     tolerance.percent = given.percent;
   }

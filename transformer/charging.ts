@@ -88,7 +88,10 @@ const continueStatement: ChargingRule = (s, c) => {
 const ifStatement: ChargingRule = (node, c) => {
   const s = node as ts.IfStatement;
   const { line } = c.own(s);
-  return [...c.probeStatement(line), c.f.updateIfStatement(s, c.expression(s.expression), c.embedded(s.thenStatement), s.elseStatement && c.embedded(s.elseStatement))];
+  return [
+    ...c.probeStatement(line),
+    c.f.updateIfStatement(s, c.expression(s.expression), c.embedded(s.thenStatement), s.elseStatement && c.embedded(s.elseStatement)),
+  ];
 };
 
 // ---- loops: the header line, each test or iterator step --------------------------------------------
@@ -100,7 +103,13 @@ const forStatement: ChargingRule = (node, c) => {
   const update = s.incrementor ? c.probed(line, c.expression(s.incrementor)) : c.probe(line);
   return [
     ...c.probeStatement(line),
-    c.f.updateForStatement(s, c.visited(s.initializer), s.condition && c.expression(s.condition), update, c.loopBody(s.statement, labels, line, false)),
+    c.f.updateForStatement(
+      s,
+      c.visited(s.initializer),
+      s.condition && c.expression(s.condition),
+      update,
+      c.loopBody(s.statement, labels, line, false),
+    ),
   ];
 };
 
@@ -163,7 +172,10 @@ const tryStatement: ChargingRule = (node, c) => {
     c.f.updateCatchClause(
       handler,
       c.visited(handler.variableDeclaration),
-      c.block(handler.block, [...c.mapped(c.probeStatement(c.lineAt(handler)), opening(handler.block)), ...c.statements(handler.block.statements)]),
+      c.block(handler.block, [
+        ...c.mapped(c.probeStatement(c.lineAt(handler)), opening(handler.block)),
+        ...c.statements(handler.block.statements),
+      ]),
     );
   const finallyBlock = s.finallyBlock && c.block(s.finallyBlock, c.statements(s.finallyBlock.statements));
   return [c.f.updateTryStatement(s, c.block(s.tryBlock, c.statements(s.tryBlock.statements)), catchClause, finallyBlock)];

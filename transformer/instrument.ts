@@ -85,7 +85,10 @@ export class Instrumenter implements Charging {
       if (isFunctionWithBody(tsi, node)) return this.visitFunction(node);
       if (this.yieldFrame && tsi.isYieldExpression(node) && !node.asteriskToken) return this.markedYield(node, this.yieldFrame);
       if (tsi.isClassStaticBlockDeclaration(node)) {
-        return this.f.updateClassStaticBlockDeclaration(node, this.inFunction(() => this.block(node.body, this.statements(node.body.statements))));
+        return this.f.updateClassStaticBlockDeclaration(
+          node,
+          this.inFunction(() => this.block(node.body, this.statements(node.body.statements))),
+        );
       }
       return tsi.visitEachChild(node, this.visit, this.context);
     }
@@ -105,7 +108,9 @@ export class Instrumenter implements Charging {
       return this.profiledMember(target, index);
     });
     // static { __mp.__register(this, __mpLines[i], ...) }: publishes the tables while the class is defined.
-    const register = f.createExpressionStatement(this.runtimeCall(HOOKS.register, [f.createThis(), ...indices.map((i) => this.tableRef(i))]));
+    const register = f.createExpressionStatement(
+      this.runtimeCall(HOOKS.register, [f.createThis(), ...indices.map((i) => this.tableRef(i))]),
+    );
     members.push(f.createClassStaticBlockDeclaration(f.createBlock([register], false)));
     const modifiers = tsi.visitNodes(cls.modifiers, this.visit, tsi.isModifierLike);
     const heritage = tsi.visitNodes(cls.heritageClauses, this.visit, tsi.isHeritageClause);
@@ -126,7 +131,10 @@ export class Instrumenter implements Charging {
   /** `const <name> = <value>;` */
   private constant(name: ts.Identifier, value: ts.Expression): ts.VariableStatement {
     const f = this.f;
-    return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, value)], this.tsi.NodeFlags.Const));
+    return f.createVariableStatement(
+      undefined,
+      f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, value)], this.tsi.NodeFlags.Const),
+    );
   }
 
   /** A profiled method or accessor: its body gets a frame of its own. */
@@ -134,11 +142,25 @@ export class Instrumenter implements Charging {
     const { f, tsi } = this;
     const member = target.member as Member;
     const tables = [index, ...(target.pair ? [this.emitter.tableIndex(target.pair)] : [])];
-    const modifiers = tsi.visitNodes(member.modifiers, (node) => (node === target.decorator ? this.instrumentedDecorator(target.decorator, tables) : this.visit(node)), tsi.isModifierLike);
+    const modifiers = tsi.visitNodes(
+      member.modifiers,
+      (node) => (node === target.decorator ? this.instrumentedDecorator(target.decorator, tables) : this.visit(node)),
+      tsi.isModifierLike,
+    );
     const name = tsi.visitNode(member.name, this.visit, tsi.isPropertyName)!;
     const { parameters, body } = this.profiledSignature(member, index);
     if (tsi.isMethodDeclaration(member)) {
-      return f.updateMethodDeclaration(member, modifiers, member.asteriskToken, name, member.questionToken, member.typeParameters, parameters, member.type, body);
+      return f.updateMethodDeclaration(
+        member,
+        modifiers,
+        member.asteriskToken,
+        name,
+        member.questionToken,
+        member.typeParameters,
+        parameters,
+        member.type,
+        body,
+      );
     }
     if (tsi.isGetAccessorDeclaration(member)) {
       return f.updateGetAccessorDeclaration(member, modifiers, name, parameters, member.type, body);
@@ -158,7 +180,12 @@ export class Instrumenter implements Charging {
   /** `profile(function () {...})` -> `__mp.__instrumented(profile, __mpLines[i])(function () {...})`. */
   private instrumentedCall(call: ts.CallExpression, target: Target): ts.CallExpression {
     const { f, tsi } = this;
-    const callee = f.createParenthesizedExpression(this.runtimeCall(HOOKS.instrumented, [tsi.visitNode(call.expression, this.visit, tsi.isExpression)!, this.tableRef(this.emitter.tableIndex(target))]));
+    const callee = f.createParenthesizedExpression(
+      this.runtimeCall(HOOKS.instrumented, [
+        tsi.visitNode(call.expression, this.visit, tsi.isExpression)!,
+        this.tableRef(this.emitter.tableIndex(target)),
+      ]),
+    );
     return f.updateCallExpression(call, callee, call.typeArguments, [this.profiledFunction(target, this.emitter.tableIndex(target))]);
   }
 
@@ -186,10 +213,20 @@ export class Instrumenter implements Charging {
     const impl = f.createUniqueName(`__mp_${fn.name!.text}`);
     const async = fn.modifiers?.filter((m) => m.kind === tsi.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
     const { parameters, body } = this.profiledSignature(fn, index);
-    const implementation = f.createFunctionDeclaration(async?.length ? async : undefined, fn.asteriskToken, impl, fn.typeParameters, parameters, fn.type, body);
+    const implementation = f.createFunctionDeclaration(
+      async?.length ? async : undefined,
+      fn.asteriskToken,
+      impl,
+      fn.typeParameters,
+      parameters,
+      fn.type,
+      body,
+    );
     const real = fn.parameters.filter((p) => !(tsi.isIdentifier(p.name) && p.name.text === 'this'));
     const length = real.findIndex((p) => p.initializer !== undefined || p.dotDotDotToken !== undefined);
-    const wrapperParameters = real.slice(0, length < 0 ? real.length : length).map(() => f.createParameterDeclaration(undefined, undefined, f.createUniqueName('p')));
+    const wrapperParameters = real
+      .slice(0, length < 0 ? real.length : length)
+      .map(() => f.createParameterDeclaration(undefined, undefined, f.createUniqueName('p')));
     const call = this.runtimeCall(HOOKS.function, [
       this.tableRef(index),
       impl,
@@ -198,7 +235,16 @@ export class Instrumenter implements Charging {
       f.createMetaProperty(tsi.SyntaxKind.NewKeyword, f.createIdentifier('target')),
     ]);
     const modifiers = fn.modifiers?.filter((m) => m.kind !== tsi.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
-    const wrapper = f.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, undefined, wrapperParameters, undefined, f.createBlock([f.createReturnStatement(call)], true));
+    const wrapper = f.updateFunctionDeclaration(
+      fn,
+      modifiers,
+      undefined,
+      fn.name,
+      undefined,
+      wrapperParameters,
+      undefined,
+      f.createBlock([f.createReturnStatement(call)], true),
+    );
     return [wrapper, implementation];
   }
 
@@ -207,7 +253,10 @@ export class Instrumenter implements Charging {
    * parameters, visited with the enclosing frame (they run before the body takes its own), and its
    * body with a frame of its own.
    */
-  private profiledSignature(fn: Member | Wrapped | ts.FunctionDeclaration, index: number): { parameters: ts.NodeArray<ts.ParameterDeclaration>; body: ts.Block } {
+  private profiledSignature(
+    fn: Member | Wrapped | ts.FunctionDeclaration,
+    index: number,
+  ): { parameters: ts.NodeArray<ts.ParameterDeclaration>; body: ts.Block } {
     const parameters = this.tsi.visitNodes(fn.parameters, this.visit, this.tsi.isParameter);
     return { parameters, body: this.profiledBody(fn, index) };
   }
@@ -234,12 +283,25 @@ export class Instrumenter implements Charging {
           prologue = directives;
           probed = this.statements(statements);
         } else {
-          probed = this.mapped([...this.probeStatement(this.lineAt(original)), f.createReturnStatement(tsi.visitNode(original, this.visit, tsi.isExpression)!)], original);
+          probed = this.mapped(
+            [
+              ...this.probeStatement(this.lineAt(original)),
+              f.createReturnStatement(tsi.visitNode(original, this.visit, tsi.isExpression)!),
+            ],
+            original,
+          );
         }
         // Source-mapped to the body's braces, so coverage tools see the body's blocks where they are.
         const enter = this.mapped(this.constant(frame, this.runtimeCall(HOOKS.enter, [this.tableRef(index)])), opening(original));
-        const leave = this.mapped(f.createBlock([this.mapped(f.createExpressionStatement(this.runtimeCall(HOOKS.leave, [frame])), closing(original))], true), closing(original));
-        const statements = [...prologue, enter, this.mapped(f.createTryStatement(this.mapped(f.createBlock(probed, true), original), undefined, leave), original)];
+        const leave = this.mapped(
+          f.createBlock([this.mapped(f.createExpressionStatement(this.runtimeCall(HOOKS.leave, [frame])), closing(original))], true),
+          closing(original),
+        );
+        const statements = [
+          ...prologue,
+          enter,
+          this.mapped(f.createTryStatement(this.mapped(f.createBlock(probed, true), original), undefined, leave), original),
+        ];
         return tsi.isBlock(original) ? this.block(original, statements) : this.mapped(f.createBlock(statements, true), original);
       });
     } finally {
@@ -265,18 +327,56 @@ export class Instrumenter implements Charging {
       }
       const expression = tsi.visitNode(original, this.visit, tsi.isExpression)!;
       const probed = this.probed(this.lineAt(original), expression);
-      return handsBack ? this.mapped(f.createBlock(this.handBack([this.mapped(f.createReturnStatement(probed), original)], original), true), original) : this.mapped(f.createParenthesizedExpression(probed), original);
+      return handsBack
+        ? this.mapped(f.createBlock(this.handBack([this.mapped(f.createReturnStatement(probed), original)], original), true), original)
+        : this.mapped(f.createParenthesizedExpression(probed), original);
     });
     switch (fn.kind) {
       case tsi.SyntaxKind.FunctionDeclaration:
-        return f.updateFunctionDeclaration(fn, modifiers, fn.asteriskToken, fn.name, fn.typeParameters, parameters, fn.type, body as ts.Block);
+        return f.updateFunctionDeclaration(
+          fn,
+          modifiers,
+          fn.asteriskToken,
+          fn.name,
+          fn.typeParameters,
+          parameters,
+          fn.type,
+          body as ts.Block,
+        );
       case tsi.SyntaxKind.FunctionExpression:
-        return f.updateFunctionExpression(fn, modifiers as ts.NodeArray<ts.Modifier> | undefined, fn.asteriskToken, fn.name, fn.typeParameters, parameters, fn.type, body as ts.Block);
+        return f.updateFunctionExpression(
+          fn,
+          modifiers as ts.NodeArray<ts.Modifier> | undefined,
+          fn.asteriskToken,
+          fn.name,
+          fn.typeParameters,
+          parameters,
+          fn.type,
+          body as ts.Block,
+        );
       case tsi.SyntaxKind.ArrowFunction:
-        return f.updateArrowFunction(fn, modifiers as ts.NodeArray<ts.Modifier> | undefined, fn.typeParameters, parameters, fn.type, fn.equalsGreaterThanToken, body);
+        return f.updateArrowFunction(
+          fn,
+          modifiers as ts.NodeArray<ts.Modifier> | undefined,
+          fn.typeParameters,
+          parameters,
+          fn.type,
+          fn.equalsGreaterThanToken,
+          body,
+        );
       case tsi.SyntaxKind.MethodDeclaration: {
         const name = tsi.visitNode(fn.name, this.visit, tsi.isPropertyName)!;
-        return f.updateMethodDeclaration(fn, modifiers, fn.asteriskToken, name, fn.questionToken, fn.typeParameters, parameters, fn.type, body as ts.Block);
+        return f.updateMethodDeclaration(
+          fn,
+          modifiers,
+          fn.asteriskToken,
+          name,
+          fn.questionToken,
+          fn.typeParameters,
+          parameters,
+          fn.type,
+          body as ts.Block,
+        );
       }
       case tsi.SyntaxKind.GetAccessor: {
         const name = tsi.visitNode(fn.name, this.visit, tsi.isPropertyName)!;
@@ -287,7 +387,12 @@ export class Instrumenter implements Charging {
         return f.updateSetAccessorDeclaration(fn, modifiers, name, parameters, body as ts.Block);
       }
       default:
-        return f.updateConstructorDeclaration(fn as ts.ConstructorDeclaration, modifiers as ts.NodeArray<ts.Modifier> | undefined, parameters, body as ts.Block);
+        return f.updateConstructorDeclaration(
+          fn as ts.ConstructorDeclaration,
+          modifiers as ts.NodeArray<ts.Modifier> | undefined,
+          parameters,
+          body as ts.Block,
+        );
     }
   }
 
@@ -296,10 +401,22 @@ export class Instrumenter implements Charging {
     const f = this.f;
     const caller = f.createUniqueName('__mpCaller');
     const frame = this.frame!;
-    const restore = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(frame, FRAME_METHODS.restore), undefined, [caller]));
+    const restore = f.createExpressionStatement(
+      f.createCallExpression(f.createPropertyAccessExpression(frame, FRAME_METHODS.restore), undefined, [caller]),
+    );
     return [
-      this.mapped(this.constant(caller, f.createCallExpression(f.createPropertyAccessExpression(frame, FRAME_METHODS.save), undefined, [])), opening(body)),
-      this.mapped(f.createTryStatement(this.mapped(f.createBlock(statements, true), body), undefined, this.mapped(f.createBlock([this.mapped(restore, closing(body))], false), closing(body))), body),
+      this.mapped(
+        this.constant(caller, f.createCallExpression(f.createPropertyAccessExpression(frame, FRAME_METHODS.save), undefined, [])),
+        opening(body),
+      ),
+      this.mapped(
+        f.createTryStatement(
+          this.mapped(f.createBlock(statements, true), body),
+          undefined,
+          this.mapped(f.createBlock([this.mapped(restore, closing(body))], false), closing(body)),
+        ),
+        body,
+      ),
     ];
   }
 
@@ -412,7 +529,10 @@ export class Instrumenter implements Charging {
       this.tsi.setSourceMapRange(node, range);
       if (this.tsi.isBlock(node)) {
         this.tsi.setTokenSourceMapRange(node, this.tsi.SyntaxKind.OpenBraceToken, { pos: range.pos, end: range.pos + 1 });
-        this.tsi.setTokenSourceMapRange(node, this.tsi.SyntaxKind.CloseBraceToken, { pos: Math.max(range.end - 1, range.pos), end: range.end });
+        this.tsi.setTokenSourceMapRange(node, this.tsi.SyntaxKind.CloseBraceToken, {
+          pos: Math.max(range.end - 1, range.pos),
+          end: range.end,
+        });
       }
     }
     return made;
@@ -455,7 +575,12 @@ export class Instrumenter implements Charging {
   /** `(__mp.__line(frame, n), expression)` */
   probed(line: number | undefined, expression: ts.Expression): ts.Expression {
     if (line === undefined) return expression;
-    return this.mapped(this.f.createParenthesizedExpression(this.mapped(this.f.createComma(this.mapped(this.probe(line), expression), expression), expression)), expression);
+    return this.mapped(
+      this.f.createParenthesizedExpression(
+        this.mapped(this.f.createComma(this.mapped(this.probe(line), expression), expression), expression),
+      ),
+      expression,
+    );
   }
 }
 

@@ -31,7 +31,12 @@ function sourceLines(file: ts.SourceFile, first: number, last: number): string[]
   const lines: string[] = [];
   for (let line = first; line <= last; line++) {
     const end = line < starts.length ? starts[line] : file.text.length;
-    lines.push(file.text.slice(starts[line - 1], end).replace(/\r?\n$/, '').replace(/\r$/, ''));
+    lines.push(
+      file.text
+        .slice(starts[line - 1], end)
+        .replace(/\r?\n$/, '')
+        .replace(/\r$/, ''),
+    );
   }
   return lines;
 }
@@ -40,7 +45,10 @@ function sourceLines(file: ts.SourceFile, first: number, last: number): string[]
 function wrappedName(tsi: typeof ts, fn: Wrapped, call: ts.CallExpression): string {
   if (tsi.isFunctionExpression(fn) && fn.name) return fn.name.text;
   const parent = call.parent;
-  if ((tsi.isVariableDeclaration(parent) || tsi.isPropertyAssignment(parent) || tsi.isPropertyDeclaration(parent)) && tsi.isIdentifier(parent.name)) {
+  if (
+    (tsi.isVariableDeclaration(parent) || tsi.isPropertyAssignment(parent) || tsi.isPropertyDeclaration(parent)) &&
+    tsi.isIdentifier(parent.name)
+  ) {
     return parent.name.text;
   }
   return '<anonymous>';
@@ -85,14 +93,18 @@ export function tableLiteral(tsi: typeof ts, table: LineTable, file: ts.Expressi
   const f = tsi.factory;
   const value = (v: unknown): ts.Expression => {
     if (typeof v === 'string') return f.createStringLiteral(v);
-    if (typeof v === 'number') return v < 0 ? f.createPrefixUnaryExpression(tsi.SyntaxKind.MinusToken, f.createNumericLiteral(-v)) : f.createNumericLiteral(v);
+    if (typeof v === 'number')
+      return v < 0 ? f.createPrefixUnaryExpression(tsi.SyntaxKind.MinusToken, f.createNumericLiteral(-v)) : f.createNumericLiteral(v);
     if (typeof v === 'boolean') return v ? f.createTrue() : f.createFalse();
     if (v === null) return f.createNull();
     if (Array.isArray(v)) return f.createArrayLiteralExpression(v.map(value), v.length > 1);
     return object(v as object);
   };
   const object = (o: object): ts.ObjectLiteralExpression =>
-    f.createObjectLiteralExpression(Object.entries(o).map(([k, v]) => f.createPropertyAssignment(k, value(v))), false);
+    f.createObjectLiteralExpression(
+      Object.entries(o).map(([k, v]) => f.createPropertyAssignment(k, value(v))),
+      false,
+    );
   return f.createObjectLiteralExpression(
     Object.entries(table).map(([k, v]) => f.createPropertyAssignment(k, k === 'file' ? file : value(v))),
     false,

@@ -33,14 +33,27 @@ export function sourcePaths(tsi: typeof ts, context: ts.TransformationContext, f
   const outputRelative = output === undefined ? undefined : relative(output);
   return {
     source: relative(fileName),
-    output: outputRelative === undefined || outputRelative.startsWith('../') || path.isAbsolute(outputRelative) ? undefined : outputRelative,
+    output:
+      outputRelative === undefined || outputRelative.startsWith('../') || path.isAbsolute(outputRelative) ? undefined : outputRelative,
   };
 }
 
 /** Where tsc writes the file's JavaScript: next to it, or under outDir as it sits under rootDir. */
-function outputFile(tsi: typeof ts, options: ts.CompilerOptions, host: EmitHost | undefined, cwd: string, fileName: string): string | undefined {
+function outputFile(
+  tsi: typeof ts,
+  options: ts.CompilerOptions,
+  host: EmitHost | undefined,
+  cwd: string,
+  fileName: string,
+): string | undefined {
   if (options.outFile) return undefined;
-  const extension = /\.mts$/i.test(fileName) ? '.mjs' : /\.cts$/i.test(fileName) ? '.cjs' : /\.tsx$/i.test(fileName) && options.jsx === tsi.JsxEmit.Preserve ? '.jsx' : '.js';
+  const extension = /\.mts$/i.test(fileName)
+    ? '.mjs'
+    : /\.cts$/i.test(fileName)
+      ? '.cjs'
+      : /\.tsx$/i.test(fileName) && options.jsx === tsi.JsxEmit.Preserve
+        ? '.jsx'
+        : '.js';
   const emitted = fileName.replace(/\.[cm]?tsx?$/i, '') + extension;
   if (!options.outDir) return emitted;
   let sourceRoot: string | undefined = options.rootDir;
@@ -58,7 +71,8 @@ function outputFile(tsi: typeof ts, options: ts.CompilerOptions, host: EmitHost 
 /** The module's own location at run time: `__filename` in CommonJS, `import.meta.url` in an ES module. */
 export function moduleLocation(tsi: typeof ts, commonJS: boolean): ts.Expression {
   const f = tsi.factory;
-  if (!commonJS) return f.createPropertyAccessExpression(f.createMetaProperty(tsi.SyntaxKind.ImportKeyword, f.createIdentifier('meta')), 'url');
+  if (!commonJS)
+    return f.createPropertyAccessExpression(f.createMetaProperty(tsi.SyntaxKind.ImportKeyword, f.createIdentifier('meta')), 'url');
   // typeof: a bundle for another platform may have no __filename.
   const filename = f.createIdentifier('__filename');
   return f.createConditionalExpression(

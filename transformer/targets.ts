@@ -86,7 +86,11 @@ function decoratedMember(
 ): Target[] {
   const optionsOk = checkArguments(tsi, decorated, diagnose);
   if (!isMember(tsi, node)) {
-    diagnose(decorated.decorator, Code.NotAMethod, `@profile can only decorate a method or a get/set accessor, not ${describeNode(tsi, node)}`);
+    diagnose(
+      decorated.decorator,
+      Code.NotAMethod,
+      `@profile can only decorate a method or a get/set accessor, not ${describeNode(tsi, node)}`,
+    );
     return [];
   }
   if (!node.body) {
@@ -102,7 +106,8 @@ function decoratedMember(
   }
   // experimentalDecorators hands one descriptor with both halves of an accessor pair to the
   // decorator; the runtime wraps both.
-  const other = legacyDecorators && (tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node)) ? pairedAccessor(tsi, node) : undefined;
+  const other =
+    legacyDecorators && (tsi.isGetAccessorDeclaration(node) || tsi.isSetAccessorDeclaration(node)) ? pairedAccessor(tsi, node) : undefined;
   const pair: Target | undefined = other?.body ? { member: other, decorator: undefined } : undefined;
   return pair ? [{ member: node, decorator: decorated.decorator, pair }, pair] : [{ member: node, decorator: decorated.decorator, pair }];
 }
@@ -120,7 +125,8 @@ function taggedFunction(tsi: typeof ts, file: ts.SourceFile, node: ts.Node, diag
 function functionInProfileCall(tsi: typeof ts, node: ts.Node, imported: ProfileImport): Target | undefined {
   if (!tsi.isCallExpression(node) || !isProfileCall(tsi, node, imported)) return undefined;
   const fn = unparenthesized(tsi, node.arguments[0]);
-  if ((tsi.isFunctionExpression(fn) || tsi.isArrowFunction(fn)) && node.arguments.length === 1) return { member: fn, decorator: undefined, call: node };
+  if ((tsi.isFunctionExpression(fn) || tsi.isArrowFunction(fn)) && node.arguments.length === 1)
+    return { member: fn, decorator: undefined, call: node };
   return undefined;
 }
 
@@ -177,7 +183,11 @@ function literalValue(tsi: typeof ts, node: ts.Expression): unknown {
  * @profile here"); such a mention is prose, not a request to profile. The options are the rest of the
  * tag's line; what TypeScript attaches to the tag from later lines is description.
  */
-function profileTag(tsi: typeof ts, file: ts.SourceFile, node: ts.FunctionDeclaration): { start: number; length: number; text: string } | undefined {
+function profileTag(
+  tsi: typeof ts,
+  file: ts.SourceFile,
+  node: ts.FunctionDeclaration,
+): { start: number; length: number; text: string } | undefined {
   for (const range of tsi.getLeadingCommentRanges(file.text, node.pos) ?? []) {
     const comment = file.text.slice(range.pos, range.end);
     // Only comments that mention it are parsed (a parse per doc comment would add up in a large file).
@@ -218,12 +228,17 @@ function beginsLine(comment: string, at: number): boolean {
  * The options of `/** @profile {precision: 4} *\/`: an object literal of literal values, checked with
  * the runtime's rules; undefined (and a diagnostic at the tag) when it is not one.
  */
-function tagOptions(tsi: typeof ts, tag: { start: number; length: number; text: string }, diagnose: Diagnose): Record<string, unknown> | undefined {
+function tagOptions(
+  tsi: typeof ts,
+  tag: { start: number; length: number; text: string },
+  diagnose: Diagnose,
+): Record<string, unknown> | undefined {
   const text = tag.text;
   if (text === '') return {};
   const parsed = tsi.createSourceFile('options.ts', `(${text})`, tsi.ScriptTarget.Latest, true);
   const statement = parsed.statements[0];
-  const literal = parsed.statements.length === 1 && tsi.isExpressionStatement(statement) ? unparenthesized(tsi, statement.expression) : undefined;
+  const literal =
+    parsed.statements.length === 1 && tsi.isExpressionStatement(statement) ? unparenthesized(tsi, statement.expression) : undefined;
   if (!literal || !tsi.isObjectLiteralExpression(literal)) {
     diagnose(tag, Code.BadOptions, `/** @profile */ takes an object literal of options, like {precision: 4}, got ${text}`);
     return undefined;
@@ -271,7 +286,10 @@ function checkArguments(tsi: typeof ts, found: ProfileDecorator, diagnose: Diagn
     else if (tsi.isMethodDeclaration(property)) value = () => undefined;
     const problem = checkOption(name, value === NOT_LITERAL ? undefined : value);
     if (problem) {
-      const at = tsi.isPropertyAssignment(property) && value !== NOT_LITERAL && !problem.startsWith('unknown') ? property.initializer : property.name;
+      const at =
+        tsi.isPropertyAssignment(property) && value !== NOT_LITERAL && !problem.startsWith('unknown')
+          ? property.initializer
+          : property.name;
       diagnose(at, Code.BadOptions, `@profile ${problem}`);
       ok = false;
     }

@@ -61,13 +61,26 @@ function transformFile(tsi: typeof ts, context: ts.TransformationContext, file: 
     ...(paths.output === undefined ? [] : [f.createStringLiteral(paths.output)]),
   ]);
   const constant = (name: ts.Identifier, value: ts.Expression) =>
-    f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, value)], tsi.NodeFlags.Const));
+    f.createVariableStatement(
+      undefined,
+      f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, value)], tsi.NodeFlags.Const),
+    );
   const fileDeclaration = constant(fileName, located);
-  const tablesDeclaration = constant(tablesName, f.createArrayLiteralExpression(tables.map((t) => tableLiteral(tsi, t, fileName)), true));
+  const tablesDeclaration = constant(
+    tablesName,
+    f.createArrayLiteralExpression(
+      tables.map((t) => tableLiteral(tsi, t, fileName)),
+      true,
+    ),
+  );
   // After the user's import of the package; for a file with only `/** @profile */`, after its imports.
   const at = imported.declaration
     ? statements.findIndex((s) => tsi.getOriginalNode(s) === imported.declaration) + 1
-    : statements.reduce((last, s, i) => (tsi.isImportDeclaration(s) || (tsi.isExpressionStatement(s) && tsi.isStringLiteral(s.expression) && last === i) ? i + 1 : last), 0);
+    : statements.reduce(
+        (last, s, i) =>
+          tsi.isImportDeclaration(s) || (tsi.isExpressionStatement(s) && tsi.isStringLiteral(s.expression) && last === i) ? i + 1 : last,
+        0,
+      );
   return f.updateSourceFile(file, [...statements.slice(0, at), runtimeImport, fileDeclaration, tablesDeclaration, ...statements.slice(at)]);
 }
 
@@ -80,13 +93,26 @@ function transformFile(tsi: typeof ts, context: ts.TransformationContext, file: 
  * (no "use strict", no `exports`); one compiled to an ES module kind gets the import, as its output is
  * run as an ES module.
  */
-function runtimeAccess(tsi: typeof ts, options: ts.CompilerOptions, file: ts.SourceFile, specifier: string, name: ts.Identifier): ts.Statement {
+function runtimeAccess(
+  tsi: typeof ts,
+  options: ts.CompilerOptions,
+  file: ts.SourceFile,
+  specifier: string,
+  name: ts.Identifier,
+): ts.Statement {
   const f = tsi.factory;
   if (tsi.isExternalModule(file) || !emitsCommonJS(tsi, options, file)) {
-    return f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(name)), f.createStringLiteral(specifier));
+    return f.createImportDeclaration(
+      undefined,
+      f.createImportClause(false, undefined, f.createNamespaceImport(name)),
+      f.createStringLiteral(specifier),
+    );
   }
   const required = f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(specifier)]);
-  return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, required)], tsi.NodeFlags.Const));
+  return f.createVariableStatement(
+    undefined,
+    f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, required)], tsi.NodeFlags.Const),
+  );
 }
 
 /** Whether the file's JavaScript is CommonJS, as TypeScript decides it from the module option. */

@@ -36,21 +36,30 @@ export interface MemoryProfilerPlugin {
 const SOURCE = /\.(ts|tsx|mts|cts)$/;
 
 /** The compiler options of a tsconfig that change what the decorators emit. */
-const KEPT = ['experimentalDecorators', 'emitDecoratorMetadata', 'useDefineForClassFields', 'verbatimModuleSyntax', 'preserveValueImports'] as const;
+const KEPT = [
+  'experimentalDecorators',
+  'emitDecoratorMetadata',
+  'useDefineForClassFields',
+  'verbatimModuleSyntax',
+  'preserveValueImports',
+] as const;
 
 export function memoryProfiler(options: MemoryProfilerPluginOptions = {}): MemoryProfilerPlugin {
-  if (typeof options !== 'object' || options === null) throw new TypeError('ts-memory-profiler/vite: memoryProfiler(options) takes an object');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('ts-memory-profiler/vite: memoryProfiler(options) takes an object');
   for (const key of Object.keys(options)) {
     if (key !== 'tsconfig' && key !== 'ts') throw new TypeError(`ts-memory-profiler/vite: ${unknownOption(key, ['tsconfig', 'ts'])}`);
   }
-  if (options.tsconfig !== undefined && typeof options.tsconfig !== 'string') throw new TypeError("ts-memory-profiler/vite: option 'tsconfig' must be a path");
+  if (options.tsconfig !== undefined && typeof options.tsconfig !== 'string')
+    throw new TypeError("ts-memory-profiler/vite: option 'tsconfig' must be a path");
   const tsi: typeof ts = options.ts ?? require('typescript');
   const transformer = before({ ts: tsi });
   function projectOptions(file: string): ts.CompilerOptions {
     const configFile = options.tsconfig !== undefined ? path.resolve(options.tsconfig) : nearestConfigFile(tsi, file);
     if (configFile === undefined) return {};
     const config = readProjectConfig(tsi, configFile);
-    if (config.readError) throw new Error(`ts-memory-profiler/vite: ${tsi.flattenDiagnosticMessageText(config.readError.messageText, '\n')}`);
+    if (config.readError)
+      throw new Error(`ts-memory-profiler/vite: ${tsi.flattenDiagnosticMessageText(config.readError.messageText, '\n')}`);
     const kept: ts.CompilerOptions = {};
     for (const key of KEPT) if (config.options[key] !== undefined) kept[key] = config.options[key];
     return kept;

@@ -81,8 +81,14 @@ export function compileEach(sources: readonly string[], options: CompileOptions 
     if (file && name.includes('node_modules')) libCache.set(name, file);
     return file;
   };
-  host.fileExists = ((exists) => (name: string) => texts.has(path.resolve(name)) || exists(name))(host.fileExists.bind(host));
-  host.readFile = ((read) => (name: string) => texts.get(path.resolve(name)) ?? read(name))(host.readFile.bind(host));
+  host.fileExists = (
+    (exists) => (name: string) =>
+      texts.has(path.resolve(name)) || exists(name)
+  )(host.fileExists.bind(host));
+  host.readFile = (
+    (read) => (name: string) =>
+      texts.get(path.resolve(name)) ?? read(name)
+  )(host.readFile.bind(host));
   const js = new Map<string, string>();
   host.writeFile = (name, text) => {
     if (/\.(m|c)?js$/.test(name)) js.set(path.resolve(name).replace(/\.(m|c)?js$/, ''), text);
@@ -227,14 +233,17 @@ export function maskFigures(text: string, keepMarks = false): string {
   // The gap before Line Contents is ' * ' on a line in which the profiler collected, and the
   // @profile row then ends with a note (runtime/settle.ts): when and where it collects depends on
   // time, so fixtures about the layout leave them out unless they ask for them.
-  const masked = text.replace(/^( {0,5}\d+) (.{12}) (.{12})  ( {0,9}\d+)(   | \* )/gm, (_, line: string, mem: string, inc: string, occ: string, gap: string) => {
-    const mask = (s: string) => {
-      const figure = /^ *-?\d+(?:\.(\d+))? MiB$/.exec(s);
-      if (!figure) throw new Error(`not a MiB figure: '${s}'`);
-      return (figure[1] === undefined ? 'N MiB' : `N.${'N'.repeat(figure[1].length)} MiB`).padStart(12);
-    };
-    return `${line} ${mask(mem)} ${mask(inc)}  ${occ}${keepMarks ? gap : '   '}`;
-  });
+  const masked = text.replace(
+    /^( {0,5}\d+) (.{12}) (.{12})  ( {0,9}\d+)(   | \* )/gm,
+    (_, line: string, mem: string, inc: string, occ: string, gap: string) => {
+      const mask = (s: string) => {
+        const figure = /^ *-?\d+(?:\.(\d+))? MiB$/.exec(s);
+        if (!figure) throw new Error(`not a MiB figure: '${s}'`);
+        return (figure[1] === undefined ? 'N MiB' : `N.${'N'.repeat(figure[1].length)} MiB`).padStart(12);
+      };
+      return `${line} ${mask(mem)} ${mask(inc)}  ${occ}${keepMarks ? gap : '   '}`;
+    },
+  );
   return keepMarks ? masked : masked.replace(/ {3}\/\/ \d+ full collections? by the profiler, in the lines marked \*$/gm, '');
 }
 

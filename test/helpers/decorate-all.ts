@@ -56,7 +56,14 @@ export function decorateAll(from: string, to: string, legacy: boolean): Decorate
   return result;
 }
 
-function classMembers(node: ts.ClassLikeDeclaration, source: ts.SourceFile, legacy: boolean, file: string, result: Decorated, inserts: number[]): void {
+function classMembers(
+  node: ts.ClassLikeDeclaration,
+  source: ts.SourceFile,
+  legacy: boolean,
+  file: string,
+  result: Decorated,
+  inserts: number[],
+): void {
   const className = node.name?.text ?? '<anonymous>';
   const pairsTaken = new Set<string>();
   for (const member of node.members) {
@@ -64,7 +71,11 @@ function classMembers(node: ts.ClassLikeDeclaration, source: ts.SourceFile, lega
     const key = member.name.getText(source);
     const isStatic = !!ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
     const kind = ts.isGetAccessorDeclaration(member) ? 'get ' : ts.isSetAccessorDeclaration(member) ? 'set ' : '';
-    const entry: Member = { file, name: `${className}.${kind}${key}`, line: source.getLineAndCharacterOfPosition(member.getStart(source)).line + 1 };
+    const entry: Member = {
+      file,
+      name: `${className}.${kind}${key}`,
+      line: source.getLineAndCharacterOfPosition(member.getStart(source)).line + 1,
+    };
     const skip = (why: string) => result.skipped.push({ ...entry, why });
     // Overload signatures and abstract methods have no body: nothing to profile (TS1249, TS990002).
     if (!member.body) {

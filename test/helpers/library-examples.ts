@@ -26,7 +26,10 @@ export function libraryExamples(srcDir: string): Example[] {
         let end = i + 1;
         while (end < lines.length && !lines[end].startsWith('@')) end++;
         // Some examples are fenced as Markdown code.
-        const source = lines.slice(i + 1, end).filter((l) => !l.trimStart().startsWith('```')).join('\n');
+        const source = lines
+          .slice(i + 1, end)
+          .filter((l) => !l.trimStart().startsWith('```'))
+          .join('\n');
         found.push({ where: `${path.relative(srcDir, file)}:${firstLine + i}`, source });
         i = end - 1;
       }

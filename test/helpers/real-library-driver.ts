@@ -109,7 +109,10 @@ function callback(tag: string, returns: (first: Any, args: Any[]) => unknown): (
 }
 const num = (v: Any): number => (typeof v === 'number' ? v : Array.isArray(v) ? num(v[0]) : typeof v === 'string' ? v.length : 0);
 const predicate = () => callback('predicate', (first) => num(first) % 2 === 0);
-const mapper = () => callback('mapper', (first, args) => (Array.isArray(first) || args.length > 2 && typeof args[1] !== 'number' ? [num(first) * 3, 'm'] : num(first) * 3));
+const mapper = () =>
+  callback('mapper', (first, args) =>
+    Array.isArray(first) || (args.length > 2 && typeof args[1] !== 'number') ? [num(first) * 3, 'm'] : num(first) * 3,
+  );
 const comparator = () => callback('comparator', (a, args) => num(a) - num(args[1]));
 
 const lib: Any = require(entry);
@@ -126,13 +129,32 @@ interface Kind {
 const numbers = [5, 3, 8, 1, 9, 2];
 const words = ['apple', 'app', 'apply', 'banana', 'band', 'bandana', 'can', 'cane'];
 const entries = numbers.map((n) => [n, `v${n}`]);
-const sorted = (kind: string, make: () => Any): Kind => ({ name: kind, make, key: 4, missing: 42, value: 'x', many: [[11, 'a'], [12, 'b']] });
+const sorted = (kind: string, make: () => Any): Kind => ({
+  name: kind,
+  make,
+  key: 4,
+  missing: 42,
+  value: 'x',
+  many: [
+    [11, 'a'],
+    [12, 'b'],
+  ],
+});
 const linear = (kind: string, make: () => Any): Kind => ({ name: kind, make, key: 7, missing: 42, value: 13, many: [21, 22, 23] });
 
 function graph(cls: string): Any {
   const g = new lib[cls]();
   for (const k of ['A', 'B', 'C', 'D', 'E', 'F']) g.addVertex(k, k.toLowerCase());
-  const edges: Array<[string, string, number]> = [['A', 'B', 4], ['A', 'C', 2], ['B', 'C', 5], ['B', 'D', 10], ['C', 'E', 3], ['E', 'D', 4], ['D', 'F', 11], ['F', 'A', 1]];
+  const edges: Array<[string, string, number]> = [
+    ['A', 'B', 4],
+    ['A', 'C', 2],
+    ['B', 'C', 5],
+    ['B', 'D', 10],
+    ['C', 'E', 3],
+    ['E', 'D', 4],
+    ['D', 'F', 11],
+    ['F', 'A', 1],
+  ];
   for (const [a, b, w] of edges) g.addEdge(a, b, w);
   return g;
 }
@@ -172,7 +194,14 @@ const KINDS: Kind[] = [
   sorted('HashMap', () => new lib.HashMap(entries)),
   sorted('LinkedHashMap', () => new lib.LinkedHashMap(entries)),
   { name: 'Trie', make: () => new lib.Trie(words), key: 'app', missing: 'zebra', value: 'ban', many: ['cat', 'catalog'] },
-  { name: 'Trie(caseless)', make: () => new lib.Trie(['Hello', 'help'], { caseSensitive: false }), key: 'HEL', missing: 'x', value: 'he', many: ['HELP'] },
+  {
+    name: 'Trie(caseless)',
+    make: () => new lib.Trie(['Hello', 'help'], { caseSensitive: false }),
+    key: 'HEL',
+    missing: 'x',
+    value: 'he',
+    many: ['HELP'],
+  },
   { name: 'DirectedGraph', make: () => graph('DirectedGraph'), key: 'A', missing: 'Z', value: 'D', many: ['G', 'H'] },
   { name: 'UndirectedGraph', make: () => graph('UndirectedGraph'), key: 'A', missing: 'Z', value: 'D', many: ['G', 'H'] },
   {
@@ -191,7 +220,23 @@ const KINDS: Kind[] = [
     value: 'B',
     many: [],
   },
-  { name: 'Matrix', make: () => new lib.Matrix([[2, 1, 0], [1, 3, 1], [0, 1, 4]]), key: 0, missing: 7, value: 2, many: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] },
+  {
+    name: 'Matrix',
+    make: () =>
+      new lib.Matrix([
+        [2, 1, 0],
+        [1, 3, 1],
+        [0, 1, 4],
+      ]),
+    key: 0,
+    missing: 7,
+    value: 2,
+    many: [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ],
+  },
   // Nodes, vertices and edges: their accessors (setters included) and helpers.
   sorted('BinaryTreeNode', () => new lib.BinaryTreeNode(3, 'c')),
   sorted('BSTNode', () => new lib.BSTNode(3, 'c')),
@@ -202,7 +247,14 @@ const KINDS: Kind[] = [
   sorted('SkipListNode', () => new lib.SkipListNode(3, 'c', 2)),
   linear('FibonacciHeapNode', () => new lib.FibonacciHeapNode(3)),
   { name: 'TrieNode', make: () => new lib.TrieNode('a'), key: 'b', missing: 'z', value: true, many: [] },
-  { name: 'TreeNode', make: () => new lib.TreeNode('root', 1, [new lib.TreeNode('a', 2)]), key: 'k', missing: 'z', value: 5, many: [new lib.TreeNode('b', 3)] },
+  {
+    name: 'TreeNode',
+    make: () => new lib.TreeNode('root', 1, [new lib.TreeNode('a', 2)]),
+    key: 'k',
+    missing: 'z',
+    value: 5,
+    many: [new lib.TreeNode('b', 3)],
+  },
   { name: 'DirectedEdge', make: () => new lib.DirectedEdge('A', 'B', 2, 'ab'), key: 'A', missing: 'Z', value: 3, many: [] },
   { name: 'UndirectedEdge', make: () => new lib.UndirectedEdge('A', 'B', 2, 'ab'), key: 'A', missing: 'Z', value: 3, many: [] },
   { name: 'MapVertex', make: () => new lib.MapVertex('A', 'a', 1, 2), key: 'A', missing: 'Z', value: 3, many: [] },
@@ -248,8 +300,19 @@ for (const name of Object.keys(lib).sort()) {
   if (typeof value !== 'function') continue;
   const shape: unknown[] = [name, value.name, value.length];
   for (const key of Object.getOwnPropertyNames(value).sort()) if (key !== 'prototype') shape.push(['static', key, ser(value[key], 3)]);
-  for (const [key, d] of [...Object.entries(Object.getOwnPropertyDescriptors(value.prototype ?? {}))].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    shape.push([key, typeof d.value === 'function' ? `${d.value.name}/${d.value.length}` : d.get || d.set ? `get:${d.get?.name} set:${d.set?.name}` : 'field', d.enumerable, d.configurable]);
+  for (const [key, d] of [...Object.entries(Object.getOwnPropertyDescriptors(value.prototype ?? {}))].sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  )) {
+    shape.push([
+      key,
+      typeof d.value === 'function'
+        ? `${d.value.name}/${d.value.length}`
+        : d.get || d.set
+          ? `get:${d.get?.name} set:${d.set?.name}`
+          : 'field',
+      d.enumerable,
+      d.configurable,
+    ]);
   }
   log.push(['shape', shape]);
 }
@@ -265,7 +328,8 @@ for (const kind of KINDS) {
     if (d.get) rec(`${kind.name} get ${key}`, () => kind.make()[key]);
     if (d.set) {
       const target = kind.make();
-      for (const value of [target[key], kind.key, kind.value, null]) rec(`${kind.name} set ${key}`, () => ((target[key] = value), target[key]));
+      for (const value of [target[key], kind.key, kind.value, null])
+        rec(`${kind.name} set ${key}`, () => ((target[key] = value), target[key]));
       log.push(['after', ser(target)]);
     }
     if (typeof d.value !== 'function') continue;
@@ -291,18 +355,56 @@ rec('Heap.heapify', () => lib.Heap.heapify([4, 1, 3], { comparator: (a: number, 
 rec('Heap.from', () => lib.Heap.from([4, 1, 3]));
 rec('Matrix.identity', () => lib.Matrix.identity(3));
 rec('Matrix.zeros', () => lib.Matrix.zeros(2, 3));
-rec('Matrix.from', () => lib.Matrix.from([[1, 2], [3, 4]]));
-rec('Matrix.inverse', () => new lib.Matrix([[4, 7], [2, 6]]).inverse()?.data);
-rec('Matrix.multiply', () => new lib.Matrix([[1, 2], [3, 4]]).multiply(new lib.Matrix([[5, 6], [7, 8]]))?.data);
+rec('Matrix.from', () =>
+  lib.Matrix.from([
+    [1, 2],
+    [3, 4],
+  ]),
+);
+rec(
+  'Matrix.inverse',
+  () =>
+    new lib.Matrix([
+      [4, 7],
+      [2, 6],
+    ]).inverse()?.data,
+);
+rec(
+  'Matrix.multiply',
+  () =>
+    new lib.Matrix([
+      [1, 2],
+      [3, 4],
+    ]).multiply(
+      new lib.Matrix([
+        [5, 6],
+        [7, 8],
+      ]),
+    )?.data,
+);
 rec('Matrix.bad', () => new lib.Matrix([[1, 2]]).multiply(new lib.Matrix([[1, 2]])));
 rec('DirectedGraph.fromKeys', () => lib.DirectedGraph.fromKeys(['x', 'y', 'z']));
-rec('UndirectedGraph.fromEntries', () => lib.UndirectedGraph.fromEntries([['x', 1], ['y', 2]]));
+rec('UndirectedGraph.fromEntries', () =>
+  lib.UndirectedGraph.fromEntries([
+    ['x', 1],
+    ['y', 2],
+  ]),
+);
 rec('SegmentTree.max', () => lib.SegmentTree.max(numbers).query(2, 6));
 rec('TreeMap.createDefaultComparator', () => lib.TreeMap.createDefaultComparator()(new Date(1), new Date(2)));
 rec('TreeSet.createDefaultComparator', () => lib.TreeSet.createDefaultComparator()(NaN, 1));
 rec('Navigator', () => {
-  const matrix = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
-  const nav = new lib.Navigator({ matrix, turning: { up: 'right', right: 'down', down: 'left', left: 'up' }, onMove: callback('onMove', () => undefined), init: { cur: [0, 0], charDir: 'right', VISITED: 1 } });
+  const matrix = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  const nav = new lib.Navigator({
+    matrix,
+    turning: { up: 'right', right: 'down', down: 'left', left: 'up' },
+    onMove: callback('onMove', () => undefined),
+    init: { cur: [0, 0], charDir: 'right', VISITED: 1 },
+  });
   nav.start();
   return matrix;
 });
@@ -312,7 +414,8 @@ rec('TreeNode', () => {
   return [root.getHeight(), root.children?.length];
 });
 for (const name of Object.keys(lib).sort()) {
-  if (typeof lib[name] === 'function' && !/^[A-Z]/.test(name)) for (const args of [[], [3], [-1, 0, 5], ['a', 'b']]) rec(`${name}(${args})`, () => lib[name](...args));
+  if (typeof lib[name] === 'function' && !/^[A-Z]/.test(name))
+    for (const args of [[], [3], [-1, 0, 5], ['a', 'b']]) rec(`${name}(${args})`, () => lib[name](...args));
 }
 
 // (3) Seeded random operation sequences: each container through many small steps.
@@ -374,9 +477,18 @@ for (const cls of ['DirectedGraph', 'UndirectedGraph']) {
     for (let v = 0; v < n; v++) g.addVertex(v);
     for (let e = 0; e < n * 2; e++) rec(`${cls} edge`, () => g.addEdge(int(n), int(n), 1 + int(9)));
     const [a, b] = [int(n), int(n)];
-    rec(`${cls} dijkstra`, () => { const r = g.dijkstra(a, b, true, true); return r && { minDist: r.minDist, minPath: r.minPath, paths: r.paths.length }; });
-    rec(`${cls} dijkstraWithoutHeap`, () => { const r = g.dijkstraWithoutHeap(a, b, true, true); return r && { minDist: r.minDist, minPath: r.minPath }; });
-    rec(`${cls} bellmanFord`, () => { const r = g.bellmanFord(a, true, true, true); return r && { hasNegativeCycle: r.hasNegativeCycle, min: r.min, minPath: r.minPath }; });
+    rec(`${cls} dijkstra`, () => {
+      const r = g.dijkstra(a, b, true, true);
+      return r && { minDist: r.minDist, minPath: r.minPath, paths: r.paths.length };
+    });
+    rec(`${cls} dijkstraWithoutHeap`, () => {
+      const r = g.dijkstraWithoutHeap(a, b, true, true);
+      return r && { minDist: r.minDist, minPath: r.minPath };
+    });
+    rec(`${cls} bellmanFord`, () => {
+      const r = g.bellmanFord(a, true, true, true);
+      return r && { hasNegativeCycle: r.hasNegativeCycle, min: r.min, minPath: r.minPath };
+    });
     rec(`${cls} floydWarshall`, () => g.floydWarshall().costs);
     rec(`${cls} getMinCostBetween`, () => [g.getMinCostBetween(a, b), g.getMinCostBetween(a, b, true)]);
     rec(`${cls} getMinPathBetween`, () => [g.getMinPathBetween(a, b), g.getMinPathBetween(a, b, true, true)]);
