@@ -34,7 +34,8 @@ export function warmUp(gc = false): void {
   for (let batch = 0; batch < 200 && quiet < 2; batch++) {
     const before = heapReading();
     for (let i = 0; i < 500; i++) {
-      line(frame, 1 + (i & 3));
+      // Lines 1, 1, 2, 2, 3, 3...: both paths, a new line's and the running line's.
+      line(frame, 1 + ((i >> 1) & 3));
       line(IDLE, 2);
       IDLE.restore(frame.save());
       frame.restore(frame.save());
