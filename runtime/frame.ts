@@ -66,6 +66,12 @@ const NO_STATS = new Float64Array(0);
  * this; a run's largest reading is missed by at most what REREAD - 1 of its probes' work allocated.
  */
 const REREAD = 8;
+/**
+ * 'exact' does not read again inside a run: each of its readings is two full collections (~5 ms),
+ * and what a run retains is what is live at its end. A loop on one line costs one reading, not one
+ * a pass (1e6 passes of `xs.push(i)`: hours).
+ */
+const EXACT_REREAD = 2 ** 30;
 
 export class Frame {
   /** Probes record only while true: from the entry reading to the exit reading. */
@@ -83,8 +89,9 @@ export class Frame {
   base = 0;
   /** Index into stats of the line whose work is running. */
   cur = 0;
-  /** Probes of that line since the last reading (see line). */
+  /** Probes of that line since the last reading (see line), and how many of them take one. */
   repeats = 0;
+  readonly reread: number;
   /** Readings this call's probes and returns did not take (settle.ts counts their cost as the call's time). */
   unread = 0;
   /** Previous reading of this call, less `hidden`. */
@@ -123,6 +130,7 @@ export class Frame {
     readonly backend: Backend = 'heap',
   ) {
     this.hides = backend !== 'exact';
+    this.reread = backend === 'exact' ? EXACT_REREAD : REREAD;
     const table = site?.table;
     this.stats = table ? new Float64Array(table.lines.length * SLOTS) : NO_STATS;
   }
@@ -139,9 +147,9 @@ export class Frame {
     // The line already running goes on (a loop written on one line, a callback's body on the calling
     // line): a reading here would close an interval charged to this line and open the next for it,
     // and the next line's reading gives the same Increment alone. One such probe in REREAD reads, for
-    // Mem usage (the largest reading) to follow the line's work. `gc: true` and the reading log see
-    // every interval: read for them.
-    if (j === this.cur && ++this.repeats < REREAD && this.gc === null && recording === null) {
+    // Mem usage (the largest reading) to follow the line's work ('exact': none). `gc: true` and the
+    // reading log see every interval: read for them.
+    if (j === this.cur && ++this.repeats < this.reread && this.gc === null && recording === null) {
       this.stats[j + OCC] += 1;
       this.unread++;
       return;
