@@ -785,8 +785,10 @@ made from. ${
 **The figures**, each the marked line's, \`100 × (figure − retained) / retained\`:
 
 - **heap**, **rss**, **exact**: the line's Increment under each backend. 'exact' collects at each
-  reading, so on the loops it is run only where a calibration loop says a call fits the budget
-  (one pass of a loop under 'exact' took: ${exactNotes || '–'}).
+  reading, and reads where a line's work starts, not at the probes of the line already running: a
+  loop on one line costs one reading. It is run on a loop only where a calibration loop (on one
+  line, as these statements are) says a call fits the budget (one pass of it under 'exact' took:
+  ${exactNotes || '–'}).
 - **Peak** (\`peak: true\`): the most live memory the line reached above its start. For a statement
   that keeps what it makes, it should be the retained size; the \`join\` line needs its 8 MB
   temporary array too, so its Peak is *meant* to be far above: ~+700% (the array alone) to ~+800%
