@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { environmentFor } from '../loader/environment';
-import { REPORTS_ENV } from '../runtime/report-file';
+import { REPORTS_ENV } from '../runtime/report/report-file';
 import { exitStatus, forwardSignals } from './child';
 import { readReports, renderReportHtml, writeOutput } from './html';
 import { parseRunArguments } from './run-arguments';

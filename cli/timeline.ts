@@ -2,7 +2,7 @@
  * `ts-mprof run --timeline [--interval S] [--include-children] [-o FILE.dat] -- COMMAND [args...]`:
  * runs any command and samples its resident memory every S seconds into an mprof `.dat` file, as
  * memory_profiler's `mprof run` does. The command learns it is recorded through TS_MPROF_TIMELINE
- * (the file's absolute path): its @profile calls append FUNC lines there (runtime/timeline.ts).
+ * (the file's absolute path): its @profile calls append FUNC lines there (runtime/report/timeline.ts).
  * The exit code is the command's.
  */
 import { spawn, type ChildProcess } from 'child_process';
@@ -13,7 +13,7 @@ import { cmdlineLine, memLine } from './dat';
 import { canSample, sample } from './sampler';
 import { readOptions } from './args';
 import { UsageError } from './usage';
-import { TIMELINE_ENV } from '../runtime/timeline';
+import { TIMELINE_ENV } from '../runtime/report/timeline';
 
 export interface TimelineOptions {
   interval: number;

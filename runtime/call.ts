@@ -2,7 +2,7 @@
  * One call of a profiled method, from its entry (its body's `enter`, or the wrapper's, for methods
  * that keep one) to the written report.
  */
-import { aggregate } from './aggregate';
+import { aggregate } from './report/aggregate';
 import { fallbackTable } from './uninstrumented';
 import { Frame, IDLE, SLOTS, unseenFrom, unseenUntil, type Site } from './frame';
 import { swapPending, takePending } from './handoff';
@@ -10,11 +10,11 @@ import { warmUp } from './warm-up';
 import { GcRecorder, attribute } from './gc';
 import { heapReading, readerFor } from './readings';
 import { describeError, sayOnce } from './stderr';
-import { publish } from './publish';
+import { publish } from './report/publish';
 import { CallClock, settleDone } from './settle';
 import { buildReport } from './report';
 import { isEnabled, resolveBackend, resolveOptions, wantsGc, wantsPeak } from './settings';
-import { timelineEnter, timelineLeave, timelineOn } from './timeline';
+import { timelineEnter, timelineLeave, timelineOn } from './report/timeline';
 import type { LineTable } from './types';
 
 /**

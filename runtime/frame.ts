@@ -362,7 +362,7 @@ export class Frame {
  */
 const witnessed = new Float64Array(2);
 
-/** What takes each reading of every frame while `memoryUsage` or `limitMemory` runs (probe-log.ts). */
+/** What takes each reading of every frame while `memoryUsage` or `limitMemory` runs (memory-usage/probe-log.ts). */
 export interface ReadingLog {
   record(raw: number, backend: Backend): void;
 }

@@ -6,7 +6,7 @@ export { configure } from './settings';
 export { LINES_METADATA_KEY, registeredLineTables } from './registry';
 export { formatText, formatJson, formatMiB } from './report';
 export { memoryUsage } from './memory-usage';
-export { toPprof } from './pprof';
+export { toPprof } from './report/pprof';
 export type { MemoryUsage, MemoryUsageOptions, MemorySample } from './memory-usage';
 export type { LineTable, ProfileOptions, Report, ReportLine, ReportStream } from './types';
 

@@ -68,7 +68,7 @@ export interface ResolvedOptions {
   format: 'text' | 'json';
   onReport: ProfileOptions['onReport'];
   aggregate: boolean;
-  /** A file the report also goes into, as a pprof profile (runtime/pprof-file.ts). */
+  /** A file the report also goes into, as a pprof profile (runtime/report/pprof-file.ts). */
   pprof: string | undefined;
 }
 

@@ -29,7 +29,7 @@
  * is estimated from the last one's, per byte of heap.
  *
  * Every collection is counted on the line whose interval it ran in (the entry's on the `@profile`
- * row): the report marks those lines (report.ts).
+ * row): the report marks those lines (report/index.ts).
  */
 import type { Frame } from './frame';
 import { finishCompilerJobs, fullCollections, heapReading } from './readings';

@@ -20,7 +20,7 @@ import { AssertionError } from 'assert';
 import { formatText, type Report } from '../runtime';
 import { measureAtProbes, type ProbeMeasurement } from '../runtime/memory-usage';
 import { describeValue, unknownOption } from '../runtime/option-rules';
-import { ProbeLog } from '../runtime/probe-log';
+import { ProbeLog } from '../runtime/memory-usage/probe-log';
 import { readerFor } from '../runtime/readings';
 import {
   BaselineError,

@@ -2,12 +2,12 @@
  * Hands a finished report to the user: its text to the stream, the object to `onReport`. A stream or
  * callback that throws is said once on stderr and never reaches the profiled method's caller.
  */
-import { describeError, sayOnce } from './stderr';
+import { describeError, sayOnce } from '../stderr';
 import { collectPprof } from './pprof-file';
-import { formatJson, formatText } from './report';
+import { formatJson, formatText } from '.';
 import { recordReport } from './report-file';
-import type { ResolvedOptions } from './settings';
-import type { Report, ReportStream } from './types';
+import type { ResolvedOptions } from '../settings';
+import type { Report, ReportStream } from '../types';
 
 export function publish(report: Report, options: ResolvedOptions): void {
   try {

@@ -1,15 +1,15 @@
 /**
  * The `pprof: 'file'` option (and `ts-mprof run --pprof file`): every report published is also
- * summed into that file's profile (runtime/pprof.ts), written when the process exits, also by
+ * summed into that file's profile (runtime/report/pprof.ts), written when the process exits, also by
  * Ctrl-C or SIGTERM (exit-signals.ts). Only the per-line sums are kept, so a million calls cost no
  * more memory than one. Writing never throws: a failure is one line on stderr.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { atSignalExit } from './exit-signals';
+import { atSignalExit } from '../exit-signals';
 import { PprofTotals } from './pprof';
-import { describeError, sayOnce } from './stderr';
-import type { Report } from './types';
+import { describeError, sayOnce } from '../stderr';
+import type { Report } from '../types';
 
 /** Per file (absolute path), its profile so far. */
 const profiles = new Map<string, PprofTotals>();

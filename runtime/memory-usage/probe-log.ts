@@ -8,8 +8,8 @@
  * optimises it) are measured and kept out of the increments of 'heap' and 'rss' frames (`unseen`).
  */
 import { performance } from 'perf_hooks';
-import { recordReadingsInto, unseenFrom, unseenUntil } from './frame';
-import type { Backend } from './readings';
+import { recordReadingsInto, unseenFrom, unseenUntil } from '../frame';
+import type { Backend } from '../readings';
 
 /** Entries per chunk: 4096 readings, 64 KB. */
 const CHUNK = 4096;

@@ -5,10 +5,10 @@
  * call's entry reading as its Increment (a sum of entry readings would mean nothing); its
  * Occurrences are the number of calls.
  */
-import { atSignalExit } from './exit-signals';
+import { atSignalExit } from '../exit-signals';
 import { publish } from './publish';
-import type { ResolvedOptions } from './settings';
-import type { LineTable, Report, ReportLine } from './types';
+import type { ResolvedOptions } from '../settings';
+import type { LineTable, Report, ReportLine } from '../types';
 
 interface Total {
   report: Report;

@@ -11,9 +11,9 @@
  * within a line. Unset, the only cost is a `timelineOn` check when a call opens and when it ends.
  */
 import * as fs from 'fs';
-import { rssReading } from './readings';
-import { describeError, sayOnce } from './stderr';
-import type { Frame } from './frame';
+import { rssReading } from '../readings';
+import { describeError, sayOnce } from '../stderr';
+import type { Frame } from '../frame';
 
 export const TIMELINE_ENV = 'TS_MPROF_TIMELINE';
 
@@ -37,7 +37,7 @@ interface Entry {
   level: number;
 }
 
-let funcLine: typeof import('../cli/dat').funcLine | undefined;
+let funcLine: typeof import('../../cli/dat').funcLine | undefined;
 
 /** The entry of each open call, by its frame; a frame dropped unfinished (a generator) takes it along. */
 const entries = new WeakMap<Frame, Entry>();
@@ -63,7 +63,7 @@ export function timelineLeave(frame: Frame, name: string): void {
       fd = fs.openSync(process.env[TIMELINE_ENV]!, 'a');
       // Loaded here, once: only a recorded run needs the .dat format, and a require per call would
       // resolve its path again each time.
-      funcLine = (require('../cli/dat') as typeof import('../cli/dat')).funcLine;
+      funcLine = (require('../../cli/dat') as typeof import('../../cli/dat')).funcLine;
     }
     if (fd === null || funcLine === undefined) return;
     fs.writeSync(fd, funcLine(name, entry.mem0 / MIB, entry.t0 / 1000, mem1 / MIB, t1 / 1000, entry.level));

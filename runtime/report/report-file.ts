@@ -4,9 +4,9 @@
  * HTML report after the program exits. Unset, publishing costs one check. Never throws.
  */
 import * as fs from 'fs';
-import { describeError, sayOnce } from './stderr';
-import { formatJson } from './report';
-import type { Report } from './types';
+import { describeError, sayOnce } from '../stderr';
+import { formatJson } from '.';
+import type { Report } from '../types';
 
 export const REPORTS_ENV = 'TS_MPROF_REPORTS';
 

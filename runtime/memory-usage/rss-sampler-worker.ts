@@ -8,7 +8,7 @@
  * samples spread over all of it; the highest reading is kept apart and never dropped.
  */
 import { workerData } from 'worker_threads';
-import { rssReading } from './readings';
+import { rssReading } from '../readings';
 import { COUNT, FAILED, PEAK, PEAK_TIME, SAMPLING, STATE, STOPPED, hrtimeMs, views } from './rss-sampler-layout';
 
 const { buffer, capacity, intervalMs } = workerData as { buffer: SharedArrayBuffer; capacity: number; intervalMs: number };

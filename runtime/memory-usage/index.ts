@@ -15,15 +15,15 @@
  * never called again. An async fn (one that returns a promise) is measured until it settles.
  */
 import { performance } from 'perf_hooks';
-import { warmUp } from './warm-up';
-import { describeValue, OPTION_RULES, unknownOption } from './option-rules';
+import { warmUp } from '../warm-up';
+import { describeValue, OPTION_RULES, unknownOption } from '../option-rules';
 import { ProbeLog } from './probe-log';
-import { describeError, sayOnce } from './stderr';
-import { readerFor, rssReading, type Backend } from './readings';
+import { describeError, sayOnce } from '../stderr';
+import { readerFor, rssReading, type Backend } from '../readings';
 import { RssSampler } from './rss-sampler';
 import { hrtimeMs } from './rss-sampler-layout';
-import { force } from './settings';
-import type { ProfileOptions } from './types';
+import { force } from '../settings';
+import type { ProfileOptions } from '../types';
 
 export interface MemoryUsageOptions {
   /** Seconds between RSS samples, a positive number (default 0.1). Only with backend 'rss'. */

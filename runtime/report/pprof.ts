@@ -18,7 +18,7 @@
  * a cost of the line (memory_profiler's convention for that row).
  */
 import { gzipSync } from 'zlib';
-import type { Report, ReportLine } from './types';
+import type { Report, ReportLine } from '../types';
 
 /** A line of a report that may carry a Peak figure (the `peak` option adds `peakBytes`). */
 type LineWithPeak = ReportLine & { peakBytes?: number | null };

@@ -3,9 +3,9 @@
  * line of JSON.
  */
 import * as path from 'path';
-import type { Frame } from './frame';
-import type { Backend } from './readings';
-import type { LineTable, Report, ReportLine } from './types';
+import type { Frame } from '../frame';
+import type { Backend } from '../readings';
+import type { LineTable, Report, ReportLine } from '../types';
 
 /**
  * @param gcFreed with `gc: true`: what collections inside each line's intervals freed (gc.ts); the
