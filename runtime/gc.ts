@@ -24,6 +24,7 @@
  */
 import { GCProfiler } from 'v8';
 import { heapReading } from './readings';
+import { Records } from './records';
 
 /** Slot of an event that belongs to no line: before the entry, after the exit. */
 export const NO_LINE = -1;
@@ -32,7 +33,7 @@ export const AWAY = -2;
 
 /** Doubles per event: [slot, level before, level after, run's slot, run's largest rise]. */
 const FIELDS = 5;
-/** Events per chunk: chunks are never copied, so growing leaves no garbage. */
+/** Events per chunk (records.ts). */
 const CHUNK = 1024;
 
 /** Recorders kept for reuse: as many as calls of gc: true ever ran at once, up to this many. */
@@ -48,11 +49,7 @@ export interface Collection {
 /** One call's drops and runs (from its probes) and collections (from V8). */
 export class GcRecorder {
   private profiler = new GCProfiler();
-  private readonly chunks: Float64Array[] = [];
-  private current: Float64Array;
-  private used = 0;
-  /** Events recorded. */
-  length = 0;
+  private readonly events = new Records(FIELDS, CHUNK);
   /**
    * The probe's state, in a typed array so that updating it allocates nothing: [heap level at the
    * previous reading, slot of the run's largest rise (-1: no interval yet), that rise]. The frame
@@ -64,8 +61,6 @@ export class GcRecorder {
   reusable = true;
 
   constructor() {
-    this.current = new Float64Array(CHUNK * FIELDS);
-    this.chunks.push(this.current);
     this.profiler.start();
     this.run[0] = heapReading();
     this.run[1] = -1;
@@ -74,10 +69,7 @@ export class GcRecorder {
 
   /** Records a new call, as a new recorder would (`takeRecorder`): its first chunk is kept. */
   private restart(): void {
-    this.chunks.length = 1;
-    this.current = this.chunks[0];
-    this.used = 0;
-    this.length = 0;
+    this.events.clear();
     this.stopped = false;
     this.profiler = new GCProfiler();
     this.profiler.start();
@@ -110,7 +102,12 @@ export class GcRecorder {
 
   /** The last event filled its chunk: call `grow` before the next reading. */
   get full(): boolean {
-    return this.used === CHUNK;
+    return this.events.full;
+  }
+
+  /** Events recorded. */
+  get length(): number {
+    return this.events.length;
   }
 
   /**
@@ -118,11 +115,7 @@ export class GcRecorder {
    * figures; the recorder's own level moves up by as much, so they are no interval's rise either.
    */
   grow(): number {
-    const before = heapReading();
-    this.current = new Float64Array(CHUNK * FIELDS);
-    this.chunks.push(this.current);
-    this.used = 0;
-    const grown = heapReading() - before;
+    const grown = this.events.grow();
     this.run[0] += grown;
     return grown;
   }
@@ -133,22 +126,22 @@ export class GcRecorder {
    */
   event(slot: number, level: number): void {
     const s = this.run;
-    const at = this.used * FIELDS;
-    const c = this.current;
+    const events = this.events;
+    const at = events.next();
+    const c = events.current;
     c[at] = slot;
     c[at + 1] = s[0];
     c[at + 2] = level;
     c[at + 3] = s[1];
     c[at + 4] = s[2];
-    this.used++;
-    this.length++;
+    events.added();
     s[0] = level;
     s[1] = -1;
     s[2] = -1;
   }
 
   field(k: number, f: number): number {
-    return this.chunks[(k / CHUNK) | 0][(k % CHUNK) * FIELDS + f];
+    return this.events.field(k, f);
   }
 
   /**

@@ -10,8 +10,9 @@
 import { performance } from 'perf_hooks';
 import { recordReadingsInto, unseenFrom, unseenUntil } from '../frame';
 import type { Backend } from '../readings';
+import { Records } from '../records';
 
-/** Entries per chunk: 4096 readings, 64 KB. */
+/** Readings per chunk (records.ts): 4096 readings and their times, 64 KB. */
 const CHUNK = 4096;
 
 /** The innermost active log (it passes each reading on to the logs it is nested in); null when none records. */
@@ -23,9 +24,8 @@ function setRecording(log: ProbeLog | null): void {
 }
 
 export class ProbeLog {
-  private readonly times: Float64Array[] = [new Float64Array(CHUNK)];
-  private readonly values: Float64Array[] = [new Float64Array(CHUNK)];
-  length = 0;
+  /** [ms from the log's start, reading] per reading kept. */
+  private readonly readings = new Records(2, CHUNK);
   /** Highest reading less `own`; -Infinity until the first. */
   peak = -Infinity;
   /** Bytes the profiler keeps on behalf of this log's owner (chunks added meanwhile, kept tables), left out of `peak`. */
@@ -69,26 +69,27 @@ export class ProbeLog {
   }
 
   private keep(raw: number, now: number): void {
-    const k = this.length;
-    const chunk = (k / CHUNK) | 0;
-    if (chunk === this.times.length) {
-      this.times.push(new Float64Array(CHUNK));
-      this.values.push(new Float64Array(CHUNK));
-      this.own += 2 * 8 * CHUNK;
-    }
-    this.times[chunk][k % CHUNK] = now - this.origin;
-    this.values[chunk][k % CHUNK] = raw;
-    this.length = k + 1;
+    const readings = this.readings;
+    if (readings.full) this.own += readings.grow();
+    const at = readings.next();
+    readings.current[at] = now - this.origin;
+    readings.current[at + 1] = raw;
+    readings.added();
     const level = raw - this.own;
     if (level > this.peak) this.peak = level;
   }
 
+  /** Readings kept. */
+  get length(): number {
+    return this.readings.length;
+  }
+
   /** Milliseconds from the log's start to reading `k`. */
   time(k: number): number {
-    return this.times[(k / CHUNK) | 0][k % CHUNK];
+    return this.readings.field(k, 0);
   }
 
   value(k: number): number {
-    return this.values[(k / CHUNK) | 0][k % CHUNK];
+    return this.readings.field(k, 1);
   }
 }
