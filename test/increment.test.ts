@@ -150,8 +150,12 @@ for (const w of WORKLOADS) {
     for (const o of fresh) assert.ok(o.collections[0] >= 1, `first call's collections: ${o.collections[0]}`);
     const warm = runFixture(w.name, 11);
     const calls = warm.incs.slice(1);
-    const warmGood = calls.filter((x) => holds(x, warm.retained)).length;
-    assert.ok(warmGood >= 9, `warm: ${warmGood}/10 within 25% of ${warm.retained} B: ${calls.map((x) => pct(x, warm.retained)).join(' ')}`);
+    // The same statement retains the same bytes in every process: the truth for the warm calls is the
+    // median over all eleven. One process's own (a median of three) read the join's 1 MB string at
+    // 1,129,504 B once (its warm calls read ~1,005 KB; ten processes measured 996,048-1,043,960 B).
+    const warmTruth = median([...fresh.map((o) => o.retained), warm.retained]);
+    const warmGood = calls.filter((x) => holds(x, warmTruth)).length;
+    assert.ok(warmGood >= 9, `warm: ${warmGood}/10 within 25% of ${warmTruth} B: ${calls.map((x) => pct(x, warmTruth)).join(' ')}`);
   });
 }
 
