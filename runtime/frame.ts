@@ -62,8 +62,9 @@ const NO_STATS = new Float64Array(0);
 
 /**
  * A probe of the line already running reads one time in REREAD. The seed's call at 1e6 (three
- * million probes, each line's all in one run) took 1.3-1.45 s reading at every probe, ~0.3 s with
- * this; a run's largest reading is missed by at most what REREAD - 1 of its probes' work allocated.
+ * million probes, each line's all in one run) took 1.18-1.43 s reading at every probe, 0.33-0.44 s
+ * with this; a run's largest reading is missed by at most what REREAD - 1 of its probes' work
+ * allocated.
  */
 const REREAD = 8;
 /**
@@ -362,7 +363,10 @@ export class Frame {
  */
 const witnessed = new Float64Array(2);
 
-/** What takes each reading of every frame while `memoryUsage` or `limitMemory` runs (memory-usage/probe-log.ts). */
+/**
+ * What takes each reading of every frame while `memoryUsage` or `limitMemory` runs
+ * (memory-usage/probe-log.ts).
+ */
 export interface ReadingLog {
   record(raw: number, backend: Backend): void;
 }
