@@ -61,18 +61,23 @@ const inFlight: Frame[] = [];
 /** Methods (their sites) that had a profiled call: the first one always collects at its entry. */
 const called = new WeakSet<object>();
 /**
- * Per method: its last call's own time (ms), how far its readings rose above its entry's (bytes), and
- * whether a collection settled one of its lines.
+ * Per method: its last call's own time (ms), its entry reading (bytes, after the entry's collection
+ * if any), how far its readings rose above it (bytes), and whether a collection settled one of its
+ * lines.
  */
-const lastCalls = new WeakMap<object, { elapsed: number; grew: number; settledLine: boolean }>();
+const lastCalls = new WeakMap<object, { elapsed: number; base: number; grew: number; settledLine: boolean }>();
 /**
  * The share of its time a call may spend on collections when its method's last call settled a line
  * (the entry's measured against that last call's time).
  */
 const NEEDED_SHARE = 0.5;
 /**
- * Or, whatever the times, when that last call's readings rose by this share of the live heap: the
- * collection then marks at most twice what the call made. Times alone refused it on a machine whose
+ * Or, whatever the times, when that last call's readings rose by this share of what was live at its
+ * entry (what is live at this one, once its caller dropped what it returned): the collection then
+ * marks at most twice what the call made. Not the last collection's level: one in the last call's
+ * lines counted what it went on to return (a 10 MB Buffer, on a heap of 11 MB: 10 MB against half
+ * of 21 MB), and every later entry was refused, the Buffers piling up until V8 freed four of them
+ * inside one call's `Buffer.alloc` line (-30 MB; Node 22, a loaded machine). Times alone refused it on a machine whose
  * cores were all taken (V8 marks on helper threads, which a busy machine starves: a pair of
  * collections took 40-70 ms against a 90-170 ms call, ~12 ms against ~35 ms quiet), and what the
  * previous call dropped was freed inside the parse line: -100% in 6 of 10 warm calls.
@@ -216,7 +221,7 @@ export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number
   const needed =
     last !== undefined &&
     last.settledLine &&
-    (NEEDED_SHARE * last.elapsed >= estimate(raw) || last.grew >= NEEDED_GROWTH * (settledLevel > 0 ? settledLevel : raw));
+    (NEEDED_SHARE * last.elapsed >= estimate(raw) || last.grew >= NEEDED_GROWTH * last.base);
   let collected = false;
   // From the bank only when the heap grew since the last collection: a collection that frees nothing
   // still costs, and makes V8 drop code it holds weakly (a hot loop's on-stack-replaced code, which
@@ -359,8 +364,9 @@ export function settleDone(frame: Frame, clock: CallClock): void {
   const stats = frame.stats;
   for (let i = MEM; i < stats.length; i += SLOTS) if (stats[i] > top) top = stats[i];
   let last = lastCalls.get(site);
-  if (last === undefined) lastCalls.set(site, (last = { elapsed: 0, grew: 0, settledLine: false }));
+  if (last === undefined) lastCalls.set(site, (last = { elapsed: 0, base: 0, grew: 0, settledLine: false }));
   last.elapsed = elapsed;
+  last.base = clock.base;
   last.grew = top - clock.base;
   // Once a line needed settling, the method keeps its entry collections until a call made its
   // lines' garbage small (no line reached the threshold, so none asked).
