@@ -232,6 +232,14 @@ test('"jsx": "preserve" (JSX left for another tool): one line saying what to set
   assert.is(result.status, 1);
 });
 
+test("the program runs with V8's optimizing compilers on the main thread (README, Known limits)", () => {
+  const dir = writeProject({ 'app.ts': 'console.log(JSON.stringify(process.execArgv.slice(0, 2)));\n' });
+  const result = tsmprof(dir, 'run', 'app.ts');
+  assert.is(result.stderr, '');
+  assert.equal(JSON.parse(result.stdout), ['--no-concurrent-recompilation', '--import']);
+  assert.is(result.status, 0);
+});
+
 test('a program that is not there: one line, exit 2', () => {
   const result = tsmprof(writeProject({ 'app.ts': APP }), 'run', 'missing.ts');
   assert.is(result.stderr, 'ts-mprof run: cannot find missing.ts\n');
