@@ -139,13 +139,22 @@ test('2,000,001 probes over a loop that allocates nothing: no collection during 
     assert.is(row(report, 7).occurrences, 1_000_001);
     if (call === 0) continue;
     // V8's own work for the method may land in any call (code it compiles is heap: 0.6-140 KB seen
-    // in the first calls, 7-14 KB once in a later one, on one line); an allocating probe would put
-    // at least 16 MB on lines 7 and 8 of every call.
-    for (const line of lines) {
-      const bytes = row(report, line).incrementBytes!;
-      const ok = bytes >= 0 && bytes < (call < 3 ? 256 : 64) * 1024;
-      assert.ok(ok, `call ${call + 1}, line ${line}: ${figures}`);
-    }
+    // in the first calls, 5-17 KB in a later one, on one line); an allocating probe would put at
+    // least 16 MB on lines 7 and 8 of every call. So the call's lines add up to that much at most,
+    // and each line too, but for the one pair README's Known limits describes: an optimizing
+    // compiler's job on a helper thread, whose buffer the used heap counts while the thread holds it,
+    // +X on one line and about -X on the next (CI, Node 26: -84,808 B on the loop's line and
+    // +88,680 B on its body's, in call 3; up to +550 KB / -409 KB seen), which `node
+    // --no-concurrent-recompilation` removes.
+    const bound = (call < 3 ? 256 : 64) * 1024;
+    const bytes = lines.map((line) => row(report, line).incrementBytes!);
+    const sum = bytes.reduce((a, b) => a + b, 0);
+    assert.ok(sum >= 0 && sum < bound, `call ${call + 1}: its lines add up to ${sum}: ${figures}`);
+    // Every line within the bound, or one line below 0 and its pair's other line above it, the two
+    // under 0.6 MB (the sum above keeps the rest within the bound).
+    const within = bytes.every((b) => b >= 0 && b < bound);
+    const pair = bytes.filter((b) => b < 0).length === 1 && bytes.every((b) => Math.abs(b) < 600 * 1024);
+    assert.ok(within || pair, `call ${call + 1}: ${figures}`);
   }
   // And most warm calls read exactly 0 on every line.
   const clean = reports.slice(3).filter((r) => lines.every((l) => row(r, l).incrementBytes === 0));
