@@ -77,10 +77,11 @@ const NEEDED_SHARE = 0.5;
  * marks at most twice what the call made. Not the last collection's level: one in the last call's
  * lines counted what it went on to return (a 10 MB Buffer, on a heap of 11 MB: 10 MB against half
  * of 21 MB), and every later entry was refused, the Buffers piling up until V8 freed four of them
- * inside one call's `Buffer.alloc` line (-30 MB; Node 22, a loaded machine). Times alone refused it on a machine whose
- * cores were all taken (V8 marks on helper threads, which a busy machine starves: a pair of
- * collections took 40-70 ms against a 90-170 ms call, ~12 ms against ~35 ms quiet), and what the
- * previous call dropped was freed inside the parse line: -100% in 6 of 10 warm calls.
+ * inside one call's `Buffer.alloc` line (-30 MB; Node 22, a loaded machine). Times alone refused
+ * it on a machine whose cores were all taken (V8 marks on helper threads, which a busy machine
+ * starves: a pair of collections took 40-70 ms against a 90-170 ms call, ~12 ms against ~35 ms
+ * quiet), and what the previous call dropped was freed inside the parse line: -100% in 6 of 10 warm
+ * calls.
  */
 const NEEDED_GROWTH = 0.5;
 
@@ -219,9 +220,7 @@ export function settleAtEntry(frame: Frame, clock: CallClock, entryIndex: number
   // A method whose last call settled a line makes garbage worth settling (its result, dropped by
   // now, would be freed into a line of this call): its entry may take up to half that call's time.
   const needed =
-    last !== undefined &&
-    last.settledLine &&
-    (NEEDED_SHARE * last.elapsed >= estimate(raw) || last.grew >= NEEDED_GROWTH * last.base);
+    last !== undefined && last.settledLine && (NEEDED_SHARE * last.elapsed >= estimate(raw) || last.grew >= NEEDED_GROWTH * last.base);
   let collected = false;
   // From the bank only when the heap grew since the last collection: a collection that frees nothing
   // still costs, and makes V8 drop code it holds weakly (a hot loop's on-stack-replaced code, which
