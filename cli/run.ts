@@ -20,15 +20,16 @@ import { toSpeedscope } from './speedscope';
 const REGISTER = pathToFileURL(path.join(__dirname, '..', 'loader', 'register.js')).href;
 
 /**
- * Node's options for the program. `--no-concurrent-recompilation`: V8's optimizing compilers
- * (Maglev, TurboFan) work on the main thread. On a helper thread, a job allocates through a buffer
+ * Node's flags for the program, on its command line (NODE_OPTIONS takes only a few V8 flags, not
+ * this one). `--no-concurrent-recompilation`: V8's optimizing compilers (Maglev, TurboFan) work on
+ * the main thread. On a helper thread, a job allocates through a buffer
  * of its own that the used heap counts whole while the thread holds it, and a call whose lines
  * allocate nothing read +85-550 KB on one line and about as much less on the next (Node 26, a loop
  * of 2e6 probes with a gc() between calls: 1-5 of 5-8 processes; 0 of 13 with this). Set at run time
  * by the profiler, as it sets `--no-concurrent-sparkplug`, the flag does not reach Maglev: it has to
  * be on the command line.
  */
-const NODE_OPTIONS = ['--no-concurrent-recompilation', '--import', REGISTER];
+const NODE_FLAGS = ['--no-concurrent-recompilation', '--import', REGISTER];
 
 export async function main(args: string[]): Promise<number> {
   const { settings, program, args: programArgs, html, speedscope } = parseRunArguments(args);
@@ -53,7 +54,7 @@ export async function main(args: string[]): Promise<number> {
     html === undefined && speedscope === undefined
       ? undefined
       : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ts-mprof-')), 'reports.jsonl');
-  const child = spawn(process.execPath, [...NODE_OPTIONS, file, ...programArgs], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, file, ...programArgs], {
     stdio: 'inherit',
     env: { ...process.env, ...environmentFor(settings), ...(reportsFile === undefined ? {} : { [REPORTS_ENV]: reportsFile }) },
   });
