@@ -254,9 +254,10 @@ export function occurrences(report: Report): Array<[number, number]> {
 
 /**
  * Runs compiled CommonJS in a node process of its own (a small heap: what 'exact' costs there is
- * what a user sees) and returns the reports it wrote, as JSON, and main()'s result.
+ * what a user sees) and returns the reports it wrote, as JSON, and main()'s result. `nodeFlags` go
+ * on node's command line, before the script.
  */
-export function runInChild(compiled: Compiled): { reports: Report[]; value: unknown } {
+export function runInChild(compiled: Compiled, nodeFlags: string[] = []): { reports: Report[]; value: unknown } {
   const dir = writeProject({
     'fixture.js': compiled.js,
     'start.js': `const { configure } = require('ts-memory-profiler');
@@ -265,7 +266,7 @@ const value = require('./fixture.js').main();
 process.stdout.write('RESULT ' + JSON.stringify(value === undefined ? null : value) + '\\n');
 `,
   });
-  const output = execFileSync(process.execPath, [path.join(dir, 'start.js')], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const output = execFileSync(process.execPath, [...nodeFlags, path.join(dir, 'start.js')], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   const lines = output.split('\n');
   const result = lines.find((l) => l.startsWith('RESULT '));
   return {
