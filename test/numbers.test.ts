@@ -171,8 +171,8 @@ test('2,000,001 probes over a loop that allocates nothing: no collection during 
 
 test('the same loop started as `ts-mprof run` starts a program (--no-concurrent-recompilation): no pair, every warm line within the bound', () => {
   // The compilers' jobs run on the main thread, outside the probes' readings (Node 20, a loaded
-  // machine: all 120 warm calls of 30 processes read 0 on every line; 27 of 30 processes without
-  // the flag had a line of 10-59 KB in call 2).
+  // machine: all 150 warm calls of 30 processes read 0 on every line; without the flag, 27 lines
+  // of their warm calls read up to 59 KB, most in call 2).
   millionLoop(['--no-concurrent-recompilation'], false);
 });
 
