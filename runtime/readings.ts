@@ -253,8 +253,8 @@ const COMPILED_SPACES = new Set([
 
 /**
  * Live bytes, for the modes that collect ('exact', `peak: true`): the optimizing compilers' jobs
- * finished, two full collections (three on Node 20, below), then the used heap plus external memory, less V8's compiled code
- * and bytecode.
+ * finished, two full collections (three on Node 20, below), then the used heap plus external
+ * memory, less V8's compiled code and bytecode.
  *
  * - Two collections: V8 releases a freed ArrayBuffer's memory (Buffers, typed arrays) when its
  *   sweeping ends, which the next collection waits for, and a temporary V8 itself still points at
