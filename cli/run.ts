@@ -22,12 +22,12 @@ const REGISTER = pathToFileURL(path.join(__dirname, '..', 'loader', 'register.js
 /**
  * Node's flags for the program, on its command line (NODE_OPTIONS takes only a few V8 flags, not
  * this one). `--no-concurrent-recompilation`: V8's optimizing compilers (Maglev, TurboFan) work on
- * the main thread. On a helper thread, a job allocates through a buffer
- * of its own that the used heap counts whole while the thread holds it, and a call whose lines
- * allocate nothing read +85-550 KB on one line and about as much less on the next (Node 26, a loop
- * of 2e6 probes with a gc() between calls: 1-5 of 5-8 processes; 0 of 13 with this). Set at run time
- * by the profiler, as it sets `--no-concurrent-sparkplug`, the flag does not reach Maglev: it has to
- * be on the command line.
+ * the main thread. On a helper thread, a job allocates through a buffer of its own that the used
+ * heap counts whole while the thread holds it, and a call whose lines allocate nothing read +85-800
+ * KB on one line and about as much less on the next (a loop of 2e6 probes; Node 26 with a gc()
+ * between calls: 1-5 of 5-8 processes, 0 of 13 with this; Node 20 in CI: 792,576 B). Set at run
+ * time by the profiler, as it sets `--no-concurrent-sparkplug`, the flag does not reach Maglev: it
+ * has to be on the command line.
  */
 const NODE_FLAGS = ['--no-concurrent-recompilation', '--import', REGISTER];
 

@@ -330,9 +330,10 @@ function affordable(frame: Frame, clock: CallClock, raw: number): boolean {
   // stores it outgrew (+45%; Node 26).
   const share = clock.needed ? NEEDED_SHARE : SHARE;
   const allowed = share * callTime(frame, clock) + Math.max(0, bank);
-  const ok = clock.spent - clock.entrySpent + estimate(raw) <= allowed;
+  const charged = clock.spent - clock.entrySpent;
+  const ok = charged + estimate(raw) <= allowed;
   if (DEBUG && !ok)
-    process.stderr.write(`settle refused: est ${estimate(raw).toFixed(2)} allowed ${allowed.toFixed(2)} spent ${clock.spent.toFixed(2)}\n`);
+    process.stderr.write(`settle refused: est ${estimate(raw).toFixed(2)} allowed ${allowed.toFixed(2)} spent ${charged.toFixed(2)}\n`);
   return ok;
 }
 
