@@ -150,7 +150,12 @@ export function main() {
   for (let i = 0; i < FRESH; i++) for (const report of runInChild(compiled).reports) seen.push(row(report, 5).incrementBytes!);
   assert.is(seen.length, 2 * FRESH);
   // On Node 20, before readings.ts's third collection there, first calls read up to 1,012,688 B.
-  for (const bytes of seen) assert.ok(bytes >= 1_000_016 && bytes - 1_000_016 <= 10_000, `Increments ${seen.join(', ')}`);
+  // On Node 22 a call whose line gets more of the callback optimized keeps 3-8 KB of that code's
+  // metadata in old space, with the program's objects, where no space or statistic tells it apart:
+  // 1,011,888 B in 1 of 60 calls (README); under 1% elsewhere.
+  const node22 = Number(process.versions.node.split('.')[0]) === 22;
+  const bound = node22 ? 15_000 : 10_000;
+  for (const bytes of seen) assert.ok(bytes >= 1_000_016 && bytes - 1_000_016 <= bound, `Increments ${seen.join(', ')}`);
 });
 
 const NESTED = `import { profile } from 'ts-memory-profiler';
